@@ -1,0 +1,82 @@
+# shellcheck shell=bash
+# lib.sh: helpers shared by the nimbus pipeline scripts (sourced, never run).
+
+NIMBUS_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$NIMBUS_TOP/build}
+RESULTS=${RESULTS:-$NIMBUS_TOP/results}
+CONFIGS=${NIMBUS_CONFIGS:-$NIMBUS_TOP/configs}
+SRC_TARBALL=${SRC_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
+# The prepared (copied + patched) tree every flavor builds from.
+TREE=$BUILD/src/linux
+KARCH=x86_64
+# QEMU's local APIC timer input clock (kHz), for lapic_timer_khz= (our
+# patch x86/0001): tests skip the ~200 ms timer calibration at each boot.
+QEMU_LAPIC_KHZ=1000000
+
+prog=$(basename "$0")
+
+die() {
+	echo "$prog: error: $*" >&2
+	exit 1
+}
+
+log() {
+	echo "$prog: $*"
+}
+
+# kernel_version DIR: print VERSION.PATCHLEVEL.SUBLEVEL of the tree in DIR
+kernel_version() {
+	[ -f "$1/Makefile" ] || return 1
+	awk -F' *= *' '$1=="VERSION"{v=$2} $1=="PATCHLEVEL"{p=$2}
+		$1=="SUBLEVEL"{s=$2} END{if (v=="" || p=="") exit 1; print v "." p "." s}' "$1/Makefile"
+}
+
+# flavor_fragments FLAVOR: print the fragment paths a flavor lists, in merge
+# order, following "include OTHER" lines.
+flavor_fragments() {
+	local f=$CONFIGS/flavors/$1 line
+	[ -f "$f" ] || die "unknown flavor '$1' (no $CONFIGS/flavors/$1; have: $(ls "$CONFIGS/flavors" | tr '\n' ' '))"
+	while read -r line; do
+		line=${line%%#*}
+		line=$(echo "$line" | xargs)
+		case "$line" in
+		"") ;;
+		include\ *) flavor_fragments "${line#include }" ;;
+		*)
+			[ -f "$CONFIGS/$line" ] ||
+				die "flavor $1 lists '$line' but $CONFIGS/$line does not exist"
+			echo "$CONFIGS/$line" ;;
+		esac
+	done < "$f"
+}
+
+# kmake ARGS...: make in the prepared tree, out of tree, with ccache when present
+kmake() {
+	local cc=gcc
+	command -v ccache >/dev/null && cc="ccache gcc"
+	make -C "$TREE" ARCH=$KARCH CC="$cc" HOSTCC="$cc" "$@"
+}
+
+# step NAME CMD...: run CMD, print its duration
+step() {
+	local name=$1 t0 rc
+	shift
+	t0=$(date +%s.%N)
+	echo "==> $name"
+	rc=0
+	"$@" || rc=$?
+	printf '<== %s: %s in %.1f s\n' "$name" "$([ $rc = 0 ] && echo ok || echo "FAILED ($rc)")" \
+		"$(echo "$(date +%s.%N) - $t0" | bc)"
+	return $rc
+}
+
+# build_tool NAME: compile scripts/NAME.c (our C helpers) into build/tools
+# when missing or older than its source; print the binary's path.
+build_tool() {
+	local src=$NIMBUS_TOP/scripts/$1.c bin=$BUILD/tools/$1
+	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
+		mkdir -p "$BUILD/tools"
+		gcc -O2 -Wall -Wextra -Werror -o "$bin" "$src" >&2 || die "cannot build $src"
+	fi
+	echo "$bin"
+}
