@@ -69,6 +69,7 @@ static struct kunit_suite nimbus_info_suite = {
 	.name = "nimbus_info",
 	.test_cases = nimbus_info_cases,
 };
+
 kunit_test_suite(nimbus_info_suite);
 
 MODULE_IMPORT_NS(NIMBUS_INFO);
