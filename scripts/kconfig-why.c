@@ -3,7 +3,7 @@
  * kconfig-why: explain Kconfig symbols against a .config.
  *
  * Stage: config verification.  Linked against the kernel tree's own Kconfig
- * parser (scripts/kconfig/*.o of a configured build directory), so the
+ * parser (the scripts/kconfig objects of a configured build directory), so the
  * dependency expressions and their current values are exactly what
  * menuconfig would show.  For each symbol named on the command line it
  * prints one block:
@@ -68,7 +68,7 @@ static void explain(const char *arg)
 		for_all_properties(sym, prop, P_SYMBOL)
 			defined = 1;
 	if (!defined) {
-		printf("  CONFIG_%s: no such symbol in this kernel tree (typo, or removed in this version?)\n",
+		printf("  CONFIG_%s: no such symbol in this tree (typo, or removed?)\n",
 		       name);
 		return;
 	}
