@@ -1,0 +1,49 @@
+# nimbus: the top-level Makefile only wires the pipeline scripts together.
+#   make                 deps, source, patches, config (verified), build FLAVOR
+#   make check           every check and test, ending with "N passed, N failed"
+# Variables: FLAVOR (cloud|debug), KSRC=/path/to/linux (instead of Debian's
+# linux-source-6.1), BUILD and RESULTS folders.
+FLAVOR ?= cloud
+S := scripts
+
+all: build
+
+deps:
+	@$(S)/timed deps $(S)/install-deps
+
+source: deps
+	@$(S)/timed source $(S)/prepare-source
+
+patches: source
+	@$(S)/timed patches $(S)/apply-patches
+
+config: patches
+	@$(S)/timed "config $(FLAVOR)" $(S)/merge-config $(FLAVOR)
+	@$(S)/timed "check-config $(FLAVOR)" $(S)/check-config $(FLAVOR)
+
+build: config
+	@$(S)/timed "build $(FLAVOR)" $(S)/build $(FLAVOR)
+
+modules: config
+	@$(S)/timed "modules $(FLAVOR)" $(S)/build $(FLAVOR) --modules-only
+
+check: deps
+	@$(S)/check
+
+vm-test: build
+	@$(S)/vm-test $(FLAVOR)
+
+# make vm-run CMD='uname -a'
+vm-run: build
+	@$(S)/vm-run -F $(FLAVOR) -- sh -c '$(CMD)'
+
+selftests-install: patches
+	@$(MAKE) -C selftests install
+
+clean:
+	rm -rf build/$(FLAVOR) results/$(FLAVOR)
+
+distclean:
+	rm -rf build results
+
+.PHONY: all deps source patches config build modules check vm-test vm-run selftests-install clean distclean
