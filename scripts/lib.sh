@@ -50,11 +50,11 @@ flavor_fragments() {
 	done < "$f"
 }
 
-# kmake ARGS...: make in the prepared tree, out of tree, with ccache when present
+# kmake ARGS...: make in the prepared tree (out of tree with O=). ccache, when
+# installed, comes in through its gcc symlinks in /usr/lib/ccache, so the
+# compiler is "gcc" in every command line whether or not ccache is there.
 kmake() {
-	local cc=gcc
-	command -v ccache >/dev/null && cc="ccache gcc"
-	make -C "$TREE" ARCH=$KARCH CC="$cc" HOSTCC="$cc" "$@"
+	PATH=/usr/lib/ccache:$PATH make -C "$TREE" ARCH=$KARCH "$@"
 }
 
 # step NAME CMD...: run CMD, print its duration
