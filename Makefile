@@ -37,6 +37,10 @@ vm-test: build
 vm-run: build
 	@$(S)/vm-run -F $(FLAVOR) -- sh -c '$(CMD)'
 
+# Cold-boot latency, ours vs Debian's kernels (benchmarks/boot/README.md)
+bench-boot: build
+	@$(S)/timed bench-boot benchmarks/boot/run
+
 selftests-install: patches
 	@$(MAKE) -C selftests install
 
@@ -46,4 +50,5 @@ clean:
 distclean:
 	rm -rf build results
 
-.PHONY: all deps source patches config build modules check vm-test vm-run selftests-install clean distclean
+.PHONY: all deps source patches config build modules check vm-test vm-run bench-boot \
+	selftests-install clean distclean
