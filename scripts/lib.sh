@@ -53,8 +53,11 @@ flavor_fragments() {
 # kmake ARGS...: make in the prepared tree (out of tree with O=). ccache, when
 # installed, comes in through its gcc symlinks in /usr/lib/ccache, so the
 # compiler is "gcc" in every command line whether or not ccache is there.
+# CCACHE_BASEDIR makes the cache hit across checkouts at other paths (a CI
+# clone reuses what a developer's tree compiled).
 kmake() {
-	PATH=/usr/lib/ccache:$PATH make -C "$TREE" ARCH=$KARCH "$@"
+	PATH=/usr/lib/ccache:$PATH CCACHE_BASEDIR=$NIMBUS_TOP CCACHE_NOHASHDIR=1 \
+		make -C "$TREE" ARCH=$KARCH "$@"
 }
 
 # step NAME CMD...: run CMD, print its duration
