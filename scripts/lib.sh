@@ -2,8 +2,8 @@
 # lib.sh: helpers shared by the nimbus pipeline scripts (sourced, never run).
 
 NIMBUS_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=${BUILD:-$NIMBUS_TOP/build}
-RESULTS=${RESULTS:-$NIMBUS_TOP/results}
+BUILD=$(realpath -m -- "${BUILD:-$NIMBUS_TOP/build}")
+RESULTS=$(realpath -m -- "${RESULTS:-$NIMBUS_TOP/results}")
 CONFIGS=${NIMBUS_CONFIGS:-$NIMBUS_TOP/configs}
 SRC_TARBALL=${SRC_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
 # The prepared (copied + patched) tree every flavor builds from.
