@@ -41,6 +41,11 @@ vm-run: build
 bench-boot: build
 	@$(S)/timed bench-boot benchmarks/boot/run
 
+# Storage, network and syscall paths, ours vs Debian's cloud kernel
+# (benchmarks/paths/README.md); BENCH_ARGS=--quick for the short variant
+bench: build
+	@$(S)/timed bench benchmarks/paths/run $(BENCH_ARGS)
+
 selftests-install: patches
 	@$(MAKE) -C selftests install
 
@@ -50,5 +55,5 @@ clean:
 distclean:
 	rm -rf build results
 
-.PHONY: all deps source patches config build modules check vm-test vm-run bench-boot \
+.PHONY: all deps source patches config build modules check vm-test vm-run bench-boot bench \
 	selftests-install clean distclean

@@ -24,6 +24,10 @@ log() {
 	echo "$prog: $*"
 }
 
+warn() {
+	echo "$prog: warning: $*" >&2
+}
+
 # kernel_version DIR: print VERSION.PATCHLEVEL.SUBLEVEL of the tree in DIR
 kernel_version() {
 	[ -f "$1/Makefile" ] || return 1
@@ -73,10 +77,10 @@ step() {
 	return $rc
 }
 
-# build_tool NAME: compile scripts/NAME.c (our C helpers) into build/tools
-# when missing or older than its source; print the binary's path.
+# build_tool NAME [SRC]: compile SRC (default scripts/NAME.c; our C helpers)
+# into build/tools/NAME when missing or older than its source; print its path.
 build_tool() {
-	local src=$NIMBUS_TOP/scripts/$1.c bin=$BUILD/tools/$1
+	local src=${2:-$NIMBUS_TOP/scripts/$1.c} bin=$BUILD/tools/$1
 	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
 		mkdir -p "$BUILD/tools"
 		gcc -O2 -Wall -Wextra -Werror -o "$bin" "$src" >&2 || die "cannot build $src"
