@@ -77,6 +77,15 @@ struct daemon {
 };
 
 static char probe_path[PATH_MAX];
+/*
+ * The unconfined probe runs as /proc/self/fd/N: the sandbox mounts a tmpfs
+ * over /tmp, which hides probe_path when the tests are installed under /tmp
+ * (a CI checkout there). An O_CLOEXEC descriptor still execs an ELF binary
+ * and is not inherited by the probe. (It cannot be the source of the bind
+ * mount: that must be a path in the sandbox's own mount namespace.)
+ */
+static const char probe_exec[] = "/proc/self/fd/3";
+static int probe_fd = -1;
 static char profile_dir[PATH_MAX];
 static pid_t sleeper = -1;
 
@@ -384,11 +393,18 @@ static void run_probe(const struct daemon *d, const char *exe, const struct chec
 		 * namespace would be revalidated (and logged) at exec
 		 */
 		int null = open("/dev/null", O_RDONLY);
+		unsigned int keep = 3;
 
 		dup2(null, STDIN_FILENO);
 		dup2(out, STDOUT_FILENO);
 		dup2(out, STDERR_FILENO);
-		close_range(3, ~0U, 0);
+		/* the unconfined probe is exec'd from its descriptor, as fd 3 */
+		if (exe == probe_exec) {
+			if (probe_fd != 3 && dup3(probe_fd, 3, O_CLOEXEC) < 0)
+				_exit(PROBE_ERR);
+			keep = 4;
+		}
+		close_range(keep, ~0U, 0);
 		execv(exe, (char **)argv);
 		_exit(PROBE_ERR);
 	}
@@ -434,9 +450,9 @@ static int mkdirs(const char *path)
 }
 
 /*
- * Private mount namespace for one test: scratch /tmp, /var/tmp, /var/lib,
- * /boot and /root; /usr/lib as an overlay with a modules folder; /dev/vmbus with
- * placeholder channel files; aa_probe over the daemon's path.
+ * Private mount namespace for one test: aa_probe over the daemon's path;
+ * scratch /tmp, /var/tmp, /var/lib, /boot and /root; /usr/lib as an overlay
+ * with a modules folder; /dev/vmbus with placeholder channel files.
  */
 static const char *sandbox(const struct daemon *d)
 {
@@ -446,6 +462,12 @@ static const char *sandbox(const struct daemon *d)
 
 	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
 		return "unshare(CLONE_NEWNS) or making / private failed";
+	/* first: the scratch /tmp below may hide probe_path */
+	if (mount(probe_path, d->path, NULL, MS_BIND, NULL)) {
+		snprintf(err, sizeof(err), "bind mount of aa_probe over %s: %s", d->path,
+			 strerror(errno));
+		return err;
+	}
 	for (i = 0; i < ARRAY_SIZE(scratch); i++) {
 		if (mount("nimbus-aa", scratch[i], "tmpfs", 0, "mode=1777")) {
 			snprintf(err, sizeof(err), "tmpfs on %s: %s", scratch[i], strerror(errno));
@@ -469,11 +491,6 @@ static const char *sandbox(const struct daemon *d)
 		return "creating /var/lib/hyperv failed";
 	if (write_file(d->device, ""))
 		return "creating the channel placeholder failed";
-	if (mount(probe_path, d->path, NULL, MS_BIND, NULL)) {
-		snprintf(err, sizeof(err), "bind mount of aa_probe over %s: %s", d->path,
-			 strerror(errno));
-		return err;
-	}
 	return NULL;
 }
 
@@ -574,7 +591,7 @@ TEST_F_TIMEOUT(daemon, forbidden, 300)
 
 		/* unconfined, the same access is not refused with EACCES/EPERM */
 		if (c->expect == DENY) {
-			run_probe(d, probe_path, c, &r);
+			run_probe(d, probe_exec, c, &r);
 			EXPECT_TRUE(r.status != EACCES && r.status != EPERM && r.status < PROBE_ERR)
 				TH_LOG("%s: fails unconfined too (%s): proves nothing\n%s",
 				       c->what, status_name(r.status), r.out);
@@ -757,6 +774,11 @@ static int setup(void)
 	strcat(probe_path, "/aa_probe");
 	if (access(probe_path, X_OK)) {
 		fprintf(stderr, "# %s: missing (build with make -C selftests)\n", probe_path);
+		return -1;
+	}
+	probe_fd = open(probe_path, O_RDONLY | O_CLOEXEC);
+	if (probe_fd < 0) {
+		fprintf(stderr, "# %s: %s\n", probe_path, strerror(errno));
 		return -1;
 	}
 	sleeper = fork();
