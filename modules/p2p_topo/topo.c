@@ -27,6 +27,8 @@
 #include <linux/dma-map-ops.h>
 #include <linux/kernfs.h>
 #include <linux/ktime.h>
+#include <linux/math64.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
@@ -34,6 +36,9 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#ifdef CONFIG_X86
+#include <asm/processor.h>
+#endif
 
 #include "p2p_topo.h"
 
@@ -63,7 +68,7 @@ struct p2p_topo_devs {
 
 static bool p2p_topo_is_provider(struct pci_dev *pdev)
 {
-	return rcu_access_pointer(pdev->p2pdma);
+	return !!rcu_access_pointer(pdev->p2pdma);
 }
 
 /* endpoints: what can do DMA (bridges and host bridges cannot) */
@@ -278,7 +283,7 @@ static int p2p_topo_matrix_show(struct seq_file *m, void *v)
 	seq_puts(m, "      X not supported, SELF the same function; see \"pairs\" for why\n\n");
 	seq_printf(m, "%-14s", "");
 	for (j = 0; j < d.ncli; j++)
-		seq_printf(m, " %-10s", pci_name(d.cli[j]) + 5);
+		seq_printf(m, " %-10s", strchr(pci_name(d.cli[j]), ':') + 1);
 	seq_putc(m, '\n');
 	for (i = 0; i < d.nprov; i++) {
 		seq_printf(m, "%-14s", pci_name(d.prov[i]));
@@ -493,7 +498,7 @@ static int p2p_topo_xfer(const struct p2p_topo_xfer_req *req)
 	if (req->offset % bdev_logical_block_size(bdev) ||
 	    req->len % bdev_logical_block_size(bdev) ||
 	    req->offset + req->len > bdev_nr_bytes(bdev)) {
-		pr_err("xfer: %s: offset and length must be multiples of %u inside the device's %llu bytes\n",
+		pr_err("xfer: %s: offset and length must be multiples of %u inside the device's %lld bytes\n",
 		       req->path, bdev_logical_block_size(bdev),
 		       bdev_nr_bytes(bdev));
 		goto out_bdev;
