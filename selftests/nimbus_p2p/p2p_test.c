@@ -219,7 +219,7 @@ TEST_F(p2p, readout_consistent)
 	static char buf[1 << 20];
 	unsigned long long size, avail, pub;
 	char bdf[32], id[16], drv[64], *line, *save = NULL;
-	int nprov = 0;
+	int nprov = 0, fields;
 
 	ASSERT_GT(read_text(TOPO "matrix", buf, sizeof(buf)), 0);
 	EXPECT_NE(NULL, strstr(buf, "rows are P2P memory providers"));
@@ -228,8 +228,9 @@ TEST_F(p2p, readout_consistent)
 	     line = strtok_r(NULL, "\n", &save)) {
 		if (line[0] == '#')
 			continue;
-		ASSERT_EQ(6, sscanf(line, "%31s %15s %llu %llu %llu %63s", bdf,
-				    id, &size, &avail, &pub, drv))
+		fields = sscanf(line, "%31s %15s %llu %llu %llu %63s", bdf,
+				id, &size, &avail, &pub, drv);
+		ASSERT_EQ(6, fields)
 			TH_LOG("bad provider line: %s", line);
 		EXPECT_GT(size, 0) TH_LOG("%s: empty pool", bdf);
 		EXPECT_LE(avail, size);
@@ -259,7 +260,7 @@ TEST_F(p2p, bad_xfer_rejected)
 	char before[512], after[512];
 
 	ASSERT_GE(read_text(TOPO "last", before, sizeof(before)), 0);
-	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
 		int fd = open(TOPO "xfer", O_WRONLY);
 
 		ASSERT_GE(fd, 0);
