@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * netvsc_tune policy arithmetic. Everything here is a pure function of its
+ * arguments (see policy.h); tune.c reads the VM and the devices and calls
+ * these, policy_kunit.c checks them for VM shapes not available here.
+ */
+
+#include <linux/ctype.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/minmax.h>
+#include <linux/string.h>
+
+#include "policy.h"
+
+static const char * const nt_profile_names[NT_PROFILE_COUNT] = {
+	[NT_PROFILE_OFF] = "off",
+	[NT_PROFILE_BALANCED] = "balanced",
+	[NT_PROFILE_THROUGHPUT] = "throughput",
+	[NT_PROFILE_LATENCY] = "latency",
+};
+
+/**
+ * nt_profile_parse - profile from its name
+ * @s: the name, optionally followed by one newline (sysfs writes)
+ * @out: the profile, written only on success
+ *
+ * Return: 0, or -EINVAL for a missing or unknown name.
+ */
+int nt_profile_parse(const char *s, enum nt_profile *out)
+{
+	int i;
+
+	if (!s)
+		return -EINVAL;
+
+	for (i = 0; i < NT_PROFILE_COUNT; i++) {
+		if (sysfs_streq(s, nt_profile_names[i])) {
+			*out = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/**
+ * nt_profile_name - name of a profile
+ * @p: the profile
+ *
+ * Return: the name, "?" for a value out of the enum.
+ */
+const char *nt_profile_name(enum nt_profile p)
+{
+	if ((unsigned int)p >= NT_PROFILE_COUNT)
+		return "?";
+	return nt_profile_names[p];
+}
+
+/**
+ * nt_policy_channels - combined channel count a profile asks for
+ * @p: the profile
+ * @t: the VM shape; zero or inconsistent fields are read as 1 / capped at
+ *     the CPU count
+ * @cur: the device's current combined count
+ * @dev_max: the device's max_combined; 0 when it has no combined channels
+ *
+ * balanced: one channel per CPU up to NT_SMALL_VM_CPUS CPUs, then one per
+ *	physical core, at least one per NUMA node. This is the rule of the
+ *	hv_netvsc sizing patch, so on hv_netvsc it matches what the device got
+ *	at probe and nothing needs to change (no detach/attach).
+ * throughput: one channel per online CPU.
+ * latency: one channel per physical core, at least one per NUMA node: no
+ *	two channels' interrupts on SMT siblings of one core.
+ * off: the current count.
+ *
+ * Return: the count within 1..@dev_max, or 0 if @dev_max is 0 (leave the
+ * channels alone).
+ */
+u32 nt_policy_channels(enum nt_profile p, const struct nt_topology *t,
+		       u32 cur, u32 dev_max)
+{
+	u32 cpus, cores, nodes, chn;
+
+	if (!dev_max)
+		return 0;
+
+	cpus = max(t->cpus, 1U);
+	cores = clamp(t->cores, 1U, cpus);
+	nodes = clamp(t->nodes, 1U, cpus);
+
+	switch (p) {
+	case NT_PROFILE_BALANCED:
+		chn = max3(min(cpus, NT_SMALL_VM_CPUS), cores, nodes);
+		break;
+	case NT_PROFILE_THROUGHPUT:
+		chn = cpus;
+		break;
+	case NT_PROFILE_LATENCY:
+		chn = max(cores, nodes);
+		break;
+	default:
+		chn = cur;
+		break;
+	}
+
+	return clamp(chn, 1U, dev_max);
+}
+
+static u32 nt_ring_keep(u32 cur, u32 max)
+{
+	return max ? min(cur, max) : cur;
+}
+
+/**
+ * nt_policy_rings - RX/TX ring sizes a profile asks for
+ * @p: the profile
+ * @cur: current values (rx_ring, tx_ring used)
+ * @max: the device's maxima; 0 = that ring is not settable, kept
+ * @out: rx_ring and tx_ring are written, nothing else
+ *
+ * throughput takes the device maxima; the other profiles keep the current
+ * sizes (a ring change is a detach/attach on hv_netvsc, and the sizing
+ * patch already sized its buffers to the VM).
+ */
+void nt_policy_rings(enum nt_profile p, const struct nt_knobs *cur,
+		     const struct nt_knobs *max, struct nt_knobs *out)
+{
+	if (p == NT_PROFILE_THROUGHPUT) {
+		out->rx_ring = max->rx_ring ? max->rx_ring : cur->rx_ring;
+		out->tx_ring = max->tx_ring ? max->tx_ring : cur->tx_ring;
+	} else {
+		out->rx_ring = nt_ring_keep(cur->rx_ring, max->rx_ring);
+		out->tx_ring = nt_ring_keep(cur->tx_ring, max->tx_ring);
+	}
+}
+
+/**
+ * nt_policy_napi - NAPI knobs a profile asks for
+ * @p: the profile
+ * @cur: current values (defer_irqs, gro_flush_ns used)
+ * @out: defer_irqs and gro_flush_ns are written, nothing else
+ *
+ * throughput defers hard interrupts (NT_THROUGHPUT_DEFER_IRQS polls, GRO
+ * flushed after NT_THROUGHPUT_GRO_FLUSH_NS); latency turns deferral off;
+ * balanced and off keep the current values.
+ */
+void nt_policy_napi(enum nt_profile p, const struct nt_knobs *cur,
+		    struct nt_knobs *out)
+{
+	switch (p) {
+	case NT_PROFILE_THROUGHPUT:
+		out->defer_irqs = NT_THROUGHPUT_DEFER_IRQS;
+		out->gro_flush_ns = NT_THROUGHPUT_GRO_FLUSH_NS;
+		break;
+	case NT_PROFILE_LATENCY:
+		out->defer_irqs = 0;
+		out->gro_flush_ns = 0;
+		break;
+	default:
+		out->defer_irqs = cur->defer_irqs;
+		out->gro_flush_ns = cur->gro_flush_ns;
+		break;
+	}
+}
+
+static int nt_override(u32 ovr, u32 min, u32 max, u32 *val)
+{
+	if (ovr == NT_OVERRIDE_NONE)
+		return 0;
+	if (ovr < min || ovr > max)
+		return -EINVAL;
+	*val = ovr;
+	return 0;
+}
+
+/**
+ * nt_policy_plan - all target values for one device
+ * @p: the profile
+ * @t: the VM shape
+ * @cur: the device's current values
+ * @max: the device's maxima (channels, rx_ring, tx_ring; 0 = not settable)
+ * @ovr: per-knob overrides, NT_OVERRIDE_NONE = from the profile
+ * @out: the plan, written only on success
+ *
+ * With @p off the plan is @cur and the overrides are ignored. An override
+ * must be within 1..maximum for channels and rings (so not settable on a
+ * device whose maximum is 0), 0..NT_DEFER_IRQS_MAX and
+ * 0..NT_GRO_FLUSH_NS_MAX for the NAPI knobs.
+ *
+ * Return: 0, or -EINVAL if an override does not fit the device.
+ */
+int nt_policy_plan(enum nt_profile p, const struct nt_topology *t,
+		   const struct nt_knobs *cur, const struct nt_knobs *max,
+		   const struct nt_knobs *ovr, struct nt_knobs *out)
+{
+	struct nt_knobs plan = *cur;
+	int ret;
+
+	if ((unsigned int)p >= NT_PROFILE_COUNT)
+		return -EINVAL;
+	if (p == NT_PROFILE_OFF) {
+		*out = plan;
+		return 0;
+	}
+
+	plan.channels = nt_policy_channels(p, t, cur->channels, max->channels);
+	if (!plan.channels)
+		plan.channels = cur->channels;
+	nt_policy_rings(p, cur, max, &plan);
+	nt_policy_napi(p, cur, &plan);
+
+	ret = nt_override(ovr->channels, 1, max->channels, &plan.channels);
+	if (!ret)
+		ret = nt_override(ovr->rx_ring, 1, max->rx_ring, &plan.rx_ring);
+	if (!ret)
+		ret = nt_override(ovr->tx_ring, 1, max->tx_ring, &plan.tx_ring);
+	if (!ret)
+		ret = nt_override(ovr->defer_irqs, 0, NT_DEFER_IRQS_MAX,
+				  &plan.defer_irqs);
+	if (!ret)
+		ret = nt_override(ovr->gro_flush_ns, 0, NT_GRO_FLUSH_NS_MAX,
+				  &plan.gro_flush_ns);
+	if (ret)
+		return ret;
+
+	*out = plan;
+	return 0;
+}
+
+/**
+ * nt_rxfh_allows - does a new RX channel count fit the indirection table
+ * @new_rx_total: combined + rx-only channels after the change
+ * @rxfh_configured: the user configured the table (netif_is_rxfh_configured)
+ * @max_entry: highest queue index in that table
+ *
+ * The ethtool core's rule: a user-set table must only name queues that
+ * still exist. A default table is re-spread by the driver.
+ */
+bool nt_rxfh_allows(u32 new_rx_total, bool rxfh_configured, u32 max_entry)
+{
+	return !rxfh_configured || new_rx_total > max_entry;
+}
+
+/**
+ * nt_parse_u32 - parse a number within bounds
+ * @s: decimal or 0x-hexadecimal, optionally followed by one newline
+ * @min: smallest accepted value
+ * @max: largest accepted value
+ * @out: the value, written only on success
+ *
+ * Return: 0, or -EINVAL for a missing, malformed or out-of-range number.
+ */
+int nt_parse_u32(const char *s, u32 min, u32 max, u32 *out)
+{
+	u32 v;
+
+	if (!s || kstrtou32(s, 0, &v) || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/**
+ * nt_drivers_parse - parse the driver match list
+ * @s: comma-separated driver names ([A-Za-z0-9_-], 1 to
+ *     NT_DRIVER_NAME_LEN - 1 characters each, at most NT_MAX_DRIVERS,
+ *     no duplicates), optionally followed by one newline
+ * @names: the names, written only on success
+ * @count: number of names, written only on success
+ *
+ * Return: 0, or -EINVAL (empty list or name, bad character, too long,
+ * too many, duplicate).
+ */
+int nt_drivers_parse(const char *s, char names[NT_MAX_DRIVERS][NT_DRIVER_NAME_LEN],
+		     unsigned int *count)
+{
+	char tmp[NT_MAX_DRIVERS][NT_DRIVER_NAME_LEN] = {};
+	unsigned int n = 0, len = 0, i;
+	const char *c;
+
+	if (!s)
+		return -EINVAL;
+
+	for (c = s; ; c++) {
+		bool end = !*c || (*c == '\n' && !c[1]);
+
+		if (end || *c == ',') {
+			if (!len)
+				return -EINVAL;
+			for (i = 0; i < n; i++)
+				if (!strcmp(tmp[i], tmp[n]))
+					return -EINVAL;
+			n++;
+			len = 0;
+			if (end)
+				break;
+			if (n == NT_MAX_DRIVERS)
+				return -EINVAL;
+			continue;
+		}
+		if (!isalnum(*c) && *c != '_' && *c != '-')
+			return -EINVAL;
+		if (len == NT_DRIVER_NAME_LEN - 1)
+			return -EINVAL;
+		tmp[n][len++] = *c;
+	}
+
+	memcpy(names, tmp, sizeof(tmp));
+	*count = n;
+	return 0;
+}
+
+/**
+ * nt_drivers_match - is a driver in the list
+ * @names: list from nt_drivers_parse()
+ * @count: its length
+ * @driver: driver name of a device, may be NULL
+ */
+bool nt_drivers_match(const char names[NT_MAX_DRIVERS][NT_DRIVER_NAME_LEN],
+		      unsigned int count, const char *driver)
+{
+	unsigned int i;
+
+	if (!driver)
+		return false;
+	for (i = 0; i < count && i < NT_MAX_DRIVERS; i++)
+		if (!strcmp(names[i], driver))
+			return true;
+	return false;
+}

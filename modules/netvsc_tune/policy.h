@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * netvsc_tune policy: what a device should be set to, as pure functions of
+ * the VM shape, the device's current values and maxima, the profile and
+ * the per-knob overrides. No global state, no locks: tested by KUnit.
+ */
+#ifndef _NETVSC_TUNE_POLICY_H
+#define _NETVSC_TUNE_POLICY_H
+
+#include <linux/types.h>
+
+enum nt_profile {
+	NT_PROFILE_OFF,		/* leave the device alone, restore if tuned */
+	NT_PROFILE_BALANCED,	/* what hv_netvsc's sizing patch does at probe */
+	NT_PROFILE_THROUGHPUT,	/* one channel per CPU, largest rings */
+	NT_PROFILE_LATENCY,	/* one channel per core, no interrupt deferral */
+	NT_PROFILE_COUNT,
+};
+
+/* Same number as hv_netvsc's VRSS_CHANNEL_DEFAULT (6.1: 8) */
+#define NT_SMALL_VM_CPUS		8U
+
+/* NAPI values of the throughput profile */
+#define NT_THROUGHPUT_DEFER_IRQS	2U
+#define NT_THROUGHPUT_GRO_FLUSH_NS	200000U
+
+/* Accepted ranges of the NAPI overrides */
+#define NT_DEFER_IRQS_MAX		1000U
+#define NT_GRO_FLUSH_NS_MAX		10000000U	/* 10 ms */
+
+/* An override left at this value means "from the profile" */
+#define NT_OVERRIDE_NONE		U32_MAX
+
+#define NT_MAX_DRIVERS			8
+#define NT_DRIVER_NAME_LEN		32
+
+/**
+ * struct nt_topology - the VM shape
+ * @cpus: online CPUs
+ * @cores: physical cores with an online CPU
+ * @nodes: NUMA nodes with an online CPU
+ */
+struct nt_topology {
+	u32 cpus;
+	u32 cores;
+	u32 nodes;
+};
+
+/**
+ * struct nt_knobs - values of one device (current, maxima or target)
+ * @channels: combined channels (maxima: max_combined; 0 = not supported)
+ * @rx_ring: RX ring entries (maxima: 0 = ring size not settable)
+ * @tx_ring: TX ring entries
+ * @defer_irqs: napi_defer_hard_irqs
+ * @gro_flush_ns: gro_flush_timeout in ns
+ */
+struct nt_knobs {
+	u32 channels;
+	u32 rx_ring;
+	u32 tx_ring;
+	u32 defer_irqs;
+	u32 gro_flush_ns;
+};
+
+int nt_profile_parse(const char *s, enum nt_profile *out);
+const char *nt_profile_name(enum nt_profile p);
+
+u32 nt_policy_channels(enum nt_profile p, const struct nt_topology *t,
+		       u32 cur, u32 dev_max);
+void nt_policy_rings(enum nt_profile p, const struct nt_knobs *cur,
+		     const struct nt_knobs *max, struct nt_knobs *out);
+void nt_policy_napi(enum nt_profile p, const struct nt_knobs *cur,
+		    struct nt_knobs *out);
+int nt_policy_plan(enum nt_profile p, const struct nt_topology *t,
+		   const struct nt_knobs *cur, const struct nt_knobs *max,
+		   const struct nt_knobs *ovr, struct nt_knobs *out);
+
+bool nt_rxfh_allows(u32 new_rx_total, bool rxfh_configured, u32 max_entry);
+
+int nt_parse_u32(const char *s, u32 min, u32 max, u32 *out);
+int nt_drivers_parse(const char *s, char names[NT_MAX_DRIVERS][NT_DRIVER_NAME_LEN],
+		     unsigned int *count);
+bool nt_drivers_match(const char names[NT_MAX_DRIVERS][NT_DRIVER_NAME_LEN],
+		      unsigned int count, const char *driver);
+
+#endif /* _NETVSC_TUNE_POLICY_H */
