@@ -551,30 +551,41 @@ MODULE_PARM_DESC(napi_defer_hard_irqs, "auto or 0..1000");
 module_param_cb(gro_flush_timeout, &nt_override_ops, &nt_ovr_gro, 0644);
 MODULE_PARM_DESC(gro_flush_timeout, "auto or 0..10000000 ns");
 
-static void nt_emit_knobs(char *buf, int *len, const char *what,
-			  const struct nt_knobs *k)
+static int nt_emit_knobs(char *buf, int len, int room, const char *what,
+			 const struct nt_knobs *k)
 {
-	*len += sysfs_emit_at(buf, *len,
-			      " %s=channels:%u,rx:%u,tx:%u,defer:%u,gro_ns:%u",
-			      what, k->channels, k->rx_ring, k->tx_ring,
-			      k->defer_irqs, k->gro_flush_ns);
+	return scnprintf(buf + len, room - len,
+			 " %s=channels:%u,rx:%u,tx:%u,defer:%u,gro_ns:%u",
+			 what, k->channels, k->rx_ring, k->tx_ring,
+			 k->defer_irqs, k->gro_flush_ns);
 }
 
-/* Read-only per-device readout: one line per device that was tuned */
+/*
+ * Read-only per-device readout: one line per device that was tuned or
+ * failed, as many as fit in the page sysfs gives us; a last line "..."
+ * says that some were left out.
+ */
 static int nt_state_get(char *buf, const struct kernel_param *kp)
 {
+	const int room = PAGE_SIZE - 4;	/* keep space for "...\n" */
 	struct nt_dev *nd;
-	int len = 0;
+	int len = 0, start;
 
 	rtnl_lock();
 	list_for_each_entry(nd, &nt_devs, node) {
 		if (!nd->tuned && !nd->err)
 			continue;
-		len += sysfs_emit_at(buf, len, "%s tuned=%d err=%d",
-				     netdev_name(nd->dev), nd->tuned, nd->err);
-		nt_emit_knobs(buf, &len, "orig", &nd->orig);
-		nt_emit_knobs(buf, &len, "now", &nd->applied);
-		len += sysfs_emit_at(buf, len, "\n");
+		start = len;
+		len += scnprintf(buf + len, room - len, "%s tuned=%d err=%d",
+				 netdev_name(nd->dev), nd->tuned, nd->err);
+		len += nt_emit_knobs(buf, len, room, "orig", &nd->orig);
+		len += nt_emit_knobs(buf, len, room, "now", &nd->applied);
+		len += scnprintf(buf + len, room - len, "\n");
+		if (len >= room - 1 || buf[len - 1] != '\n') {
+			len = start + scnprintf(buf + start, PAGE_SIZE - start,
+						"...\n");
+			break;
+		}
 	}
 	rtnl_unlock();
 	return len;
