@@ -38,6 +38,7 @@ static enum nt_profile nt_profile = NT_PROFILE_BALANCED;
 static char nt_drivers[NT_MAX_DRIVERS][NT_DRIVER_NAME_LEN];
 static unsigned int nt_ndrivers;
 static u32 nt_generation = 1;	/* bumped by every configuration change */
+static bool nt_cfg_dead;	/* module exit: no more work from parameters */
 
 /**
  * struct nt_override_param - a per-knob override module parameter
@@ -428,13 +429,18 @@ static struct notifier_block nt_notifier = {
 	.notifier_call = nt_netdev_event,
 };
 
-/* Every configuration change makes nt_work look at all devices again */
+/*
+ * Every configuration change makes nt_work look at all devices again.
+ * Called with nt_cfg_lock held.
+ */
 static void nt_config_changed(void)
 {
 	nt_generation++;
 	if (!nt_generation)
 		nt_generation = 1;
-	schedule_work(&nt_work);
+	/* parameters stay writable until the module is freed, after exit */
+	if (!nt_cfg_dead)
+		schedule_work(&nt_work);
 }
 
 static int nt_profile_set(const char *val, const struct kernel_param *kp)
@@ -619,6 +625,10 @@ static int __init nt_init(void)
 static void __exit nt_exit(void)
 {
 	struct nt_dev *nd, *tmp;
+
+	mutex_lock(&nt_cfg_lock);
+	nt_cfg_dead = true;
+	mutex_unlock(&nt_cfg_lock);
 
 	rtnl_lock();
 	nt_stopping = true;
