@@ -163,6 +163,44 @@ void nt_policy_napi(enum nt_profile p, const struct nt_knobs *cur,
 	}
 }
 
+/**
+ * nt_policy_offloads - GRO, LRO and the UDP flow hash a profile asks for
+ * @p: the profile
+ * @cur: current values (gro, lro, udp_l4 used)
+ * @max: 1 where the device can change the knob, 0 where it cannot (kept)
+ * @out: gro, lro and udp_l4 are written, nothing else
+ *
+ * Every tuned profile turns GRO on (software, it merges only what belongs
+ * together) and hashes UDP on the ports as well, so that UDP flows between
+ * two hosts spread over the channels as TCP flows do. latency turns LRO
+ * off: the device holds segments back to merge them. The other profiles
+ * keep LRO as it was: it must stay off on a forwarding host, and the
+ * stack turns it off itself when forwarding is enabled.
+ */
+void nt_policy_offloads(enum nt_profile p, const struct nt_knobs *cur,
+			const struct nt_knobs *max, struct nt_knobs *out)
+{
+	bool tuned = p != NT_PROFILE_OFF;
+
+	out->gro = tuned && max->gro ? 1 : cur->gro;
+	out->lro = p == NT_PROFILE_LATENCY && max->lro ? 0 : cur->lro;
+	out->udp_l4 = tuned && max->udp_l4 ? 1 : cur->udp_l4;
+}
+
+/**
+ * nt_xps_queue - TX queue of a CPU in the XPS spread
+ * @cpu_index: position of the CPU among the online CPUs, from 0
+ * @txq: real TX queues of the device, 0 is read as 1
+ *
+ * CPUs are dealt to the queues in turn, so neighbouring CPUs (and the SMT
+ * siblings the topology numbers apart) land on different queues and every
+ * queue gets a CPU while there are enough.
+ */
+u32 nt_xps_queue(u32 cpu_index, u32 txq)
+{
+	return cpu_index % max(txq, 1U);
+}
+
 static int nt_override(u32 ovr, u32 min, u32 max, u32 *val)
 {
 	if (ovr == NT_OVERRIDE_NONE)
@@ -208,6 +246,7 @@ int nt_policy_plan(enum nt_profile p, const struct nt_topology *t,
 		plan.channels = cur->channels;
 	nt_policy_rings(p, cur, max, &plan);
 	nt_policy_napi(p, cur, &plan);
+	nt_policy_offloads(p, cur, max, &plan);
 
 	ret = nt_override(ovr->channels, 1, max->channels, &plan.channels);
 	if (!ret)
@@ -220,6 +259,10 @@ int nt_policy_plan(enum nt_profile p, const struct nt_topology *t,
 	if (!ret)
 		ret = nt_override(ovr->gro_flush_ns, 0, NT_GRO_FLUSH_NS_MAX,
 				  &plan.gro_flush_ns);
+	if (!ret)
+		ret = nt_override(ovr->gro, !max->gro, max->gro, &plan.gro);
+	if (!ret)
+		ret = nt_override(ovr->lro, !max->lro, max->lro, &plan.lro);
 	if (ret)
 		return ret;
 
@@ -257,6 +300,68 @@ int nt_parse_u32(const char *s, u32 min, u32 max, u32 *out)
 	if (!s || kstrtou32(s, 0, &v) || v < min || v > max)
 		return -EINVAL;
 	*out = v;
+	return 0;
+}
+
+/**
+ * nt_parse_onoff - parse "on" or "off"
+ * @s: the word, optionally followed by one newline
+ * @out: 1 or 0, written only on success
+ *
+ * Return: 0, or -EINVAL.
+ */
+int nt_parse_onoff(const char *s, u32 *out)
+{
+	if (s && sysfs_streq(s, "on"))
+		*out = 1;
+	else if (s && sysfs_streq(s, "off"))
+		*out = 0;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * nt_devprofile_parse - parse "IFNAME=PROFILE" of the device_profile parameter
+ * @s: the text, optionally followed by one newline
+ * @name: the interface name, written only on success
+ * @size: size of @name (IFNAMSIZ); the name must be shorter
+ * @profile: the profile, or -1 for "default" (follow the global profile),
+ *	written only on success
+ *
+ * The name follows the kernel's rules for interface names: not empty, not
+ * "." or "..", no '/', ':' or white space.
+ *
+ * Return: 0, or -EINVAL.
+ */
+int nt_devprofile_parse(const char *s, char *name, size_t size, int *profile)
+{
+	const char *eq, *c;
+	enum nt_profile p;
+	size_t len;
+
+	if (!s)
+		return -EINVAL;
+	eq = strchr(s, '=');
+	if (!eq)
+		return -EINVAL;
+	len = eq - s;
+	if (!len || len >= size)
+		return -EINVAL;
+	for (c = s; c < eq; c++)
+		if (*c == '/' || *c == ':' || *c == '=' || isspace(*c))
+			return -EINVAL;
+	if ((len == 1 && s[0] == '.') || (len == 2 && s[0] == '.' && s[1] == '.'))
+		return -EINVAL;
+
+	if (sysfs_streq(eq + 1, "default"))
+		*profile = -1;
+	else if (!nt_profile_parse(eq + 1, &p))
+		*profile = p;
+	else
+		return -EINVAL;
+	memcpy(name, s, len);
+	name[len] = '\0';
 	return 0;
 }
 

@@ -53,6 +53,10 @@ struct nt_topology {
  * @tx_ring: TX ring entries
  * @defer_irqs: napi_defer_hard_irqs
  * @gro_flush_ns: gro_flush_timeout in ns
+ * @gro: NETIF_F_GRO on (1) or off (0) (maxima: 1 = the device can change it)
+ * @lro: NETIF_F_LRO, as @gro
+ * @udp_l4: UDP over IPv4 and IPv6 hashed on the ports too (maxima: 1 = the
+ *	device has a settable rx-flow-hash)
  */
 struct nt_knobs {
 	u32 channels;
@@ -60,6 +64,9 @@ struct nt_knobs {
 	u32 tx_ring;
 	u32 defer_irqs;
 	u32 gro_flush_ns;
+	u32 gro;
+	u32 lro;
+	u32 udp_l4;
 };
 
 int nt_profile_parse(const char *s, enum nt_profile *out);
@@ -71,6 +78,9 @@ void nt_policy_rings(enum nt_profile p, const struct nt_knobs *cur,
 		     const struct nt_knobs *max, struct nt_knobs *out);
 void nt_policy_napi(enum nt_profile p, const struct nt_knobs *cur,
 		    struct nt_knobs *out);
+void nt_policy_offloads(enum nt_profile p, const struct nt_knobs *cur,
+			const struct nt_knobs *max, struct nt_knobs *out);
+u32 nt_xps_queue(u32 cpu_index, u32 txq);
 int nt_policy_plan(enum nt_profile p, const struct nt_topology *t,
 		   const struct nt_knobs *cur, const struct nt_knobs *max,
 		   const struct nt_knobs *ovr, struct nt_knobs *out);
@@ -78,6 +88,8 @@ int nt_policy_plan(enum nt_profile p, const struct nt_topology *t,
 bool nt_rxfh_allows(u32 new_rx_total, bool rxfh_configured, u32 max_entry);
 
 int nt_parse_u32(const char *s, u32 min, u32 max, u32 *out);
+int nt_parse_onoff(const char *s, u32 *out);
+int nt_devprofile_parse(const char *s, char *name, size_t size, int *profile);
 int nt_drivers_parse(const char *s, char names[NT_MAX_DRIVERS][NT_DRIVER_NAME_LEN],
 		     unsigned int *count);
 bool nt_drivers_match(const char names[NT_MAX_DRIVERS][NT_DRIVER_NAME_LEN],

@@ -16,6 +16,7 @@
 static const struct nt_knobs no_ovr = {
 	.channels = NONE, .rx_ring = NONE, .tx_ring = NONE,
 	.defer_irqs = NONE, .gro_flush_ns = NONE,
+	.gro = NONE, .lro = NONE, .udp_l4 = NONE,
 };
 
 struct shape_case {
@@ -311,6 +312,158 @@ static void nt_test_rxfh(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, nt_rxfh_allows(0, true, 0));
 }
 
+struct offload_case {
+	enum nt_profile p;
+	struct nt_knobs cur, max;	/* gro, lro, udp_l4 used */
+	u32 gro, lro, udp_l4;
+};
+
+#define OFFL(p, cg, cl, cu, mg, ml, mu, g, l, u) \
+	{ NT_PROFILE_##p, { .gro = cg, .lro = cl, .udp_l4 = cu }, \
+	  { .gro = mg, .lro = ml, .udp_l4 = mu }, g, l, u }
+
+static const struct offload_case offloads[] = {
+	/* everything settable */
+	OFFL(BALANCED,		0, 1, 0,  1, 1, 1,  1, 1, 1),
+	OFFL(THROUGHPUT,	0, 1, 0,  1, 1, 1,  1, 1, 1),
+	OFFL(LATENCY,		0, 1, 0,  1, 1, 1,  1, 0, 1),
+	OFFL(OFF,		0, 1, 0,  1, 1, 1,  0, 1, 0),
+	/* latency never turns LRO on, the others never change it */
+	OFFL(LATENCY,		1, 0, 1,  1, 1, 1,  1, 0, 1),
+	OFFL(THROUGHPUT,	1, 0, 1,  1, 1, 1,  1, 0, 1),
+	/* fixed knobs are kept whatever the profile */
+	OFFL(LATENCY,		0, 1, 0,  0, 0, 0,  0, 1, 0),
+	OFFL(THROUGHPUT,	1, 1, 1,  0, 0, 0,  1, 1, 1),
+};
+
+static void nt_test_offloads(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(offloads); i++) {
+		const struct offload_case *c = &offloads[i];
+		struct nt_knobs out = { .gro = 7, .lro = 7, .udp_l4 = 7 };
+
+		nt_policy_offloads(c->p, &c->cur, &c->max, &out);
+		KUNIT_EXPECT_EQ_MSG(test, c->gro, out.gro, "case %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, c->lro, out.lro, "case %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, c->udp_l4, out.udp_l4, "case %u", i);
+	}
+}
+
+static void nt_test_offload_overrides(struct kunit *test)
+{
+	struct nt_topology t = { 4, 2, 1 };
+	struct nt_knobs cur = { .channels = 1, .gro = 1, .lro = 1 };
+	struct nt_knobs max = { .channels = 4, .gro = 1, .lro = 0 };
+	struct nt_knobs ovr = no_ovr;
+	struct nt_knobs out = {};
+
+	ovr.gro = 0;
+	KUNIT_EXPECT_EQ(test, 0, PLAN(THROUGHPUT));
+	KUNIT_EXPECT_EQ(test, 0U, out.gro);
+	KUNIT_EXPECT_EQ(test, 1U, out.lro);
+	/* LRO is fixed on this device: an LRO override does not fit */
+	ovr.lro = 0;
+	KUNIT_EXPECT_EQ(test, -EINVAL, PLAN(THROUGHPUT));
+	ovr.lro = 1;
+	KUNIT_EXPECT_EQ(test, -EINVAL, PLAN(LATENCY));
+	max.lro = 1;
+	KUNIT_EXPECT_EQ(test, 0, PLAN(LATENCY));
+	KUNIT_EXPECT_EQ(test, 1U, out.lro);
+	/* off ignores them */
+	max.lro = 0;
+	KUNIT_EXPECT_EQ(test, 0, PLAN(OFF));
+	KUNIT_EXPECT_EQ(test, 1U, out.gro);
+}
+
+/* Every CPU gets exactly one queue; queue loads differ by at most one */
+static void nt_test_xps(struct kunit *test)
+{
+	u32 cpus, txq, i, load[64];
+
+	KUNIT_EXPECT_EQ(test, 0U, nt_xps_queue(5, 0));
+	for (cpus = 1; cpus <= 416; cpus += (cpus < 72 ? 1 : 43)) {
+		for (txq = 1; txq <= 64; txq++) {
+			u32 lo = U32_MAX, hi = 0;
+
+			memset(load, 0, sizeof(load));
+			for (i = 0; i < cpus; i++) {
+				u32 q = nt_xps_queue(i, txq);
+
+				KUNIT_ASSERT_LT(test, q, txq);
+				load[q]++;
+			}
+			for (i = 0; i < min(txq, cpus); i++) {
+				lo = min(lo, load[i]);
+				hi = max(hi, load[i]);
+			}
+			KUNIT_EXPECT_LE_MSG(test, hi - lo, 1U,
+					    "%u CPUs, %u queues", cpus, txq);
+			/* neighbours on different queues while there are two */
+			if (txq > 1 && cpus > 1)
+				KUNIT_EXPECT_NE(test, nt_xps_queue(0, txq),
+						nt_xps_queue(1, txq));
+		}
+	}
+}
+
+static void nt_test_onoff(struct kunit *test)
+{
+	static const char * const bad[] = {
+		"", "1", "0", "yes", "On", "off\n\n", " on", "onn", "auto",
+	};
+	unsigned int i;
+	u32 v = 5;
+
+	KUNIT_EXPECT_EQ(test, 0, nt_parse_onoff("on\n", &v));
+	KUNIT_EXPECT_EQ(test, 1U, v);
+	KUNIT_EXPECT_EQ(test, 0, nt_parse_onoff("off", &v));
+	KUNIT_EXPECT_EQ(test, 0U, v);
+	KUNIT_EXPECT_EQ(test, -EINVAL, nt_parse_onoff(NULL, &v));
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		v = 5;
+		KUNIT_EXPECT_EQ_MSG(test, -EINVAL, nt_parse_onoff(bad[i], &v),
+				    "\"%s\"", bad[i]);
+		KUNIT_EXPECT_EQ(test, 5U, v);
+	}
+}
+
+static void nt_test_devprofile(struct kunit *test)
+{
+	static const char * const bad[] = {
+		"", "eth0", "=off", "eth0=", "eth0=fast", "eth0=off=on",
+		"eth 0=off", "a/b=off", "a:1=off", ".=off", "..=off",
+		"abcdefghijklmnop=off", "eth0=Default", "eth0=off\n\n",
+	};
+	char name[16] = "keep";
+	unsigned int i;
+	int p = 42;
+
+	KUNIT_EXPECT_EQ(test, 0, nt_devprofile_parse("eth0=latency\n", name,
+						     sizeof(name), &p));
+	KUNIT_EXPECT_STREQ(test, "eth0", name);
+	KUNIT_EXPECT_EQ(test, (int)NT_PROFILE_LATENCY, p);
+	KUNIT_EXPECT_EQ(test, 0, nt_devprofile_parse("abcdefghijklmno=default",
+						     name, sizeof(name), &p));
+	KUNIT_EXPECT_STREQ(test, "abcdefghijklmno", name);
+	KUNIT_EXPECT_EQ(test, -1, p);
+	KUNIT_EXPECT_EQ(test, 0, nt_devprofile_parse("...=off", name,
+						     sizeof(name), &p));
+	KUNIT_EXPECT_EQ(test, (int)NT_PROFILE_OFF, p);
+	KUNIT_EXPECT_EQ(test, -EINVAL, nt_devprofile_parse(NULL, name,
+							   sizeof(name), &p));
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		strscpy(name, "keep", sizeof(name));
+		p = 42;
+		KUNIT_EXPECT_EQ_MSG(test, -EINVAL,
+				    nt_devprofile_parse(bad[i], name, sizeof(name), &p),
+				    "\"%s\"", bad[i]);
+		KUNIT_EXPECT_STREQ(test, "keep", name);
+		KUNIT_EXPECT_EQ(test, 42, p);
+	}
+}
+
 static struct kunit_case nt_policy_cases[] = {
 	KUNIT_CASE(nt_test_shapes),
 	KUNIT_CASE(nt_test_all_vcpus),
@@ -322,6 +475,11 @@ static struct kunit_case nt_policy_cases[] = {
 	KUNIT_CASE(nt_test_parse_u32),
 	KUNIT_CASE(nt_test_drivers),
 	KUNIT_CASE(nt_test_rxfh),
+	KUNIT_CASE(nt_test_offloads),
+	KUNIT_CASE(nt_test_offload_overrides),
+	KUNIT_CASE(nt_test_xps),
+	KUNIT_CASE(nt_test_onoff),
+	KUNIT_CASE(nt_test_devprofile),
 	{}
 };
 

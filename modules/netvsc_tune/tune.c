@@ -9,11 +9,18 @@
  * creates and deletes records and queues nt_work; nt_work applies the
  * policy under RTNL. The configuration (module parameters) is guarded by
  * nt_cfg_lock, always taken after RTNL when both are held.
+ *
+ * A parameter write returns once nt_work has looked at every device again
+ * (flush_work() after the change): a script that writes "profile" can read
+ * the result right away. Lock order: the module's parameter lock, then
+ * RTNL (nt_work, the state readout), then nt_cfg_lock; nothing here takes
+ * the parameter lock under RTNL.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpumask.h>
+#include <linux/ktime.h>
 #include <linux/ethtool.h>
 #include <linux/ethtool_netlink.h>
 #include <linux/list.h>
@@ -22,6 +29,7 @@
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
 #include <linux/nodemask.h>
+#include <linux/rcupdate.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/topology.h>
@@ -31,6 +39,14 @@
 #include "policy.h"
 
 #define NT_DEFAULT_DRIVERS "hv_netvsc,mlx4_en,mlx5_core,mana"
+
+/* netvsc picks its TX queue itself and never reads XPS */
+#define NT_NO_XPS_DRIVER "hv_netvsc"
+
+/* the rx-flow-hash fields of "hash UDP on the ports too" */
+#define NT_RXH_L4 (RXH_L4_B_0_1 | RXH_L4_B_2_3)
+#define NT_RXH_IP (RXH_IP_SRC | RXH_IP_DST)
+static const u32 nt_udp_flows[2] = { UDP_V4_FLOW, UDP_V6_FLOW };
 
 /* Configuration, under nt_cfg_lock */
 static DEFINE_MUTEX(nt_cfg_lock);
@@ -57,24 +73,45 @@ static struct nt_override_param nt_ovr_rx_ring = { NT_OVERRIDE_NONE, 1, 1U << 20
 static struct nt_override_param nt_ovr_tx_ring = { NT_OVERRIDE_NONE, 1, 1U << 20 };
 static struct nt_override_param nt_ovr_defer = { NT_OVERRIDE_NONE, 0, NT_DEFER_IRQS_MAX };
 static struct nt_override_param nt_ovr_gro = { NT_OVERRIDE_NONE, 0, NT_GRO_FLUSH_NS_MAX };
+static struct nt_override_param nt_ovr_gro_on = { NT_OVERRIDE_NONE, 0, 1 };
+static struct nt_override_param nt_ovr_lro_on = { NT_OVERRIDE_NONE, 0, 1 };
 
 /**
  * struct nt_dev - what netvsc_tune knows of one net device (under RTNL)
  * @node: in nt_devs
  * @dev: the device; the record is deleted at NETDEV_UNREGISTER
- * @generation: configuration generation last applied, 0 = never
- * @tuned: @orig holds the values to restore
+ * @generation: configuration generation last applied, 0 = look again
+ * @own_profile: the device's own profile (device_profile), -1 = the global one
+ * @profile: profile of the last pass
+ * @match: the driver was in the list at the last pass
+ * @tuned: @orig (and @udp_orig, @xps_orig) hold the values to restore
+ * @drv: driver name
  * @orig: values before the first change
- * @applied: values after the last pass
+ * @udp_orig: rx-flow-hash fields of UDP over IPv4 and IPv6 before the first change
+ * @xps_orig: before the first change, one CPU mask per TX queue (NULL: XPS
+ *	not managed on this device)
+ * @xps_queues: TX queues @xps_orig has masks for
+ * @xps_orig_n: TX queues that had a CPU mask before, -1 = not managed
+ * @xps_now_n: TX queues that have one now, -1 = not managed
+ * @apply_ns: time the last pass spent changing the device
  * @err: error of the last pass, 0 if every knob took its value
  */
 struct nt_dev {
 	struct list_head node;
 	struct net_device *dev;
 	u32 generation;
+	int own_profile;
+	enum nt_profile profile;
+	bool match;
 	bool tuned;
+	char drv[NT_DRIVER_NAME_LEN];
 	struct nt_knobs orig;
-	struct nt_knobs applied;
+	u32 udp_orig[2];
+	void *xps_orig;
+	unsigned int xps_queues;
+	int xps_orig_n;
+	int xps_now_n;
+	u64 apply_ns;
 	int err;
 };
 
@@ -97,30 +134,55 @@ static void nt_topology_read(struct nt_topology *t)
 			t->cores++;
 }
 
-static const char *nt_driver_name(struct net_device *dev,
-				  struct ethtool_drvinfo *info)
+static void nt_driver_name(struct net_device *dev, char *name, size_t size)
 {
 	const struct ethtool_ops *ops = dev->ethtool_ops;
+	struct ethtool_drvinfo info;
 
+	name[0] = '\0';
 	if (ops && ops->get_drvinfo) {
-		memset(info, 0, sizeof(*info));
-		ops->get_drvinfo(dev, info);
-		if (info->driver[0])
-			return info->driver;
+		memset(&info, 0, sizeof(info));
+		ops->get_drvinfo(dev, &info);
+		strscpy(name, info.driver, size);
 	}
-	if (dev->dev.parent && dev->dev.parent->driver)
-		return dev->dev.parent->driver->name;
-	return NULL;
+	if (!name[0] && dev->dev.parent && dev->dev.parent->driver)
+		strscpy(name, dev->dev.parent->driver->name, size);
+}
+
+/* rx-flow-hash fields of UDP over IPv4/IPv6; false if not settable */
+static bool nt_udp_hash_read(struct net_device *dev, u32 data[2])
+{
+	const struct ethtool_ops *ops = dev->ethtool_ops;
+	unsigned int i;
+
+	if (!ops || !ops->get_rxnfc || !ops->set_rxnfc)
+		return false;
+	for (i = 0; i < ARRAY_SIZE(nt_udp_flows); i++) {
+		struct ethtool_rxnfc info = {
+			.cmd = ETHTOOL_GRXFH,
+			.flow_type = nt_udp_flows[i],
+		};
+
+		/* no address hashing at all: the device does not hash UDP */
+		if (ops->get_rxnfc(dev, &info, NULL) ||
+		    (info.data & NT_RXH_IP) != NT_RXH_IP)
+			return false;
+		data[i] = info.data;
+	}
+	return true;
 }
 
 /* Current values and maxima; a maximum of 0 marks a knob not settable. */
 static void nt_read(struct net_device *dev, struct nt_knobs *cur,
-		    struct nt_knobs *max)
+		    struct nt_knobs *max, u32 udp[2])
 {
 	const struct ethtool_ops *ops = dev->ethtool_ops;
+	u32 tmp[2];
 
 	memset(cur, 0, sizeof(*cur));
 	memset(max, 0, sizeof(*max));
+	if (!udp)
+		udp = tmp;
 
 	if (ops && ops->get_channels) {
 		struct ethtool_channels ch = { .cmd = ETHTOOL_GCHANNELS };
@@ -145,6 +207,14 @@ static void nt_read(struct net_device *dev, struct nt_knobs *cur,
 	cur->defer_irqs = READ_ONCE(dev->napi_defer_hard_irqs);
 	cur->gro_flush_ns = min_t(unsigned long, READ_ONCE(dev->gro_flush_timeout),
 				  U32_MAX);
+	cur->gro = !!(dev->features & NETIF_F_GRO);
+	max->gro = !!(dev->hw_features & NETIF_F_GRO);
+	cur->lro = !!(dev->features & NETIF_F_LRO);
+	max->lro = !!(dev->hw_features & NETIF_F_LRO);
+	max->udp_l4 = nt_udp_hash_read(dev, udp);
+	cur->udp_l4 = max->udp_l4 &&
+		      (udp[0] & NT_RXH_L4) == NT_RXH_L4 &&
+		      (udp[1] & NT_RXH_L4) == NT_RXH_L4;
 }
 
 /* Highest queue in the RX flow indirection table (ethtool core's rule) */
@@ -244,12 +314,182 @@ static int nt_set_rings(struct net_device *dev, u32 rx, u32 tx)
 }
 
 /*
- * Bring @dev to @want knob by knob. A knob whose operation fails keeps its
- * value; the first error is returned and every failure is logged.
+ * GRO and LRO through wanted_features, as "ethtool -K" does; the features
+ * notification comes from netdev_update_features(). If the stack does not
+ * grant the change, the old wanted set is put back.
  */
-static int nt_set_all(struct net_device *dev, const struct nt_knobs *want,
-		      const struct nt_knobs *max)
+static int nt_set_features(struct net_device *dev, const struct nt_knobs *want,
+			   const struct nt_knobs *max)
 {
+	netdev_features_t old = dev->wanted_features, w = old, mask = 0;
+
+	if (max->gro) {
+		mask |= NETIF_F_GRO;
+		w = want->gro ? w | NETIF_F_GRO : w & ~NETIF_F_GRO;
+	}
+	if (max->lro) {
+		mask |= NETIF_F_LRO;
+		w = want->lro ? w | NETIF_F_LRO : w & ~NETIF_F_LRO;
+	}
+	if (w == old)
+		return 0;
+	dev->wanted_features = w;
+	netdev_update_features(dev);
+	if ((dev->features & mask) == (w & mask))
+		return 0;
+	dev->wanted_features = old;
+	netdev_update_features(dev);
+	return -EIO;
+}
+
+/*
+ * UDP hashed on the ports (@l4) or not, other fields as in @base; with
+ * @exact, @base itself (restore).
+ */
+static int nt_set_udp_hash(struct net_device *dev, bool l4, const u32 base[2],
+			   bool exact)
+{
+	const struct ethtool_ops *ops = dev->ethtool_ops;
+	u32 cur[2];
+	unsigned int i;
+	int ret;
+
+	if (!nt_udp_hash_read(dev, cur))
+		return -EOPNOTSUPP;
+	for (i = 0; i < ARRAY_SIZE(nt_udp_flows); i++) {
+		struct ethtool_rxnfc info = {
+			.cmd = ETHTOOL_SRXFH,
+			.flow_type = nt_udp_flows[i],
+			.data = l4 ? base[i] | NT_RXH_L4 : base[i] & ~NT_RXH_L4,
+		};
+
+		if (exact)
+			info.data = base[i];
+
+		if (info.data == cur[i])
+			continue;
+		ret = ops->set_rxnfc(dev, &info);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+#ifdef CONFIG_XPS
+static struct cpumask *nt_xps_mask(void *masks, unsigned int q)
+{
+	return (struct cpumask *)((char *)masks + q * cpumask_size());
+}
+
+/* One CPU mask per TX queue from the device's XPS map; number non-empty */
+static int nt_xps_read(struct net_device *dev, void *masks, unsigned int nq)
+{
+	struct xps_dev_maps *maps;
+	unsigned int j, i, q;
+	int n = 0;
+
+	memset(masks, 0, nq * cpumask_size());
+	rcu_read_lock();
+	maps = rcu_dereference(dev->xps_maps[XPS_CPUS]);
+	for (j = 0; maps && j < min(maps->nr_ids, nr_cpu_ids); j++) {
+		/* only called for devices without traffic classes */
+		struct xps_map *map = rcu_dereference(maps->attr_map[j * maps->num_tc]);
+
+		for (i = 0; map && i < map->len; i++) {
+			q = map->queues[i];
+			if (q < nq)
+				cpumask_set_cpu(j, nt_xps_mask(masks, q));
+		}
+	}
+	rcu_read_unlock();
+	for (q = 0; q < nq; q++)
+		n += !cpumask_empty(nt_xps_mask(masks, q));
+	return n;
+}
+
+static bool nt_xps_managed(struct net_device *dev, const char *drv)
+{
+	return strcmp(drv, NT_NO_XPS_DRIVER) && !netdev_get_num_tc(dev);
+}
+
+/*
+ * Set the XPS mask of every real TX queue: from @masks (restore), or the
+ * spread of nt_xps_queue() when @masks is NULL.
+ */
+static int nt_xps_set(struct net_device *dev, void *masks, unsigned int nq)
+{
+	unsigned int ntx = dev->real_num_tx_queues, q, cpu, idx;
+	cpumask_var_t want;
+	int ret = 0;
+
+	if (!zalloc_cpumask_var(&want, GFP_KERNEL))
+		return -ENOMEM;
+	for (q = 0; q < ntx && !ret; q++) {
+		cpumask_clear(want);
+		if (masks) {
+			if (q < nq)
+				cpumask_copy(want, nt_xps_mask(masks, q));
+		} else {
+			idx = 0;
+			for_each_online_cpu(cpu)
+				if (nt_xps_queue(idx++, ntx) == q)
+					cpumask_set_cpu(cpu, want);
+		}
+		ret = netif_set_xps_queue(dev, want, q);
+	}
+	free_cpumask_var(want);
+	return ret;
+}
+
+static int nt_xps_count(struct net_device *dev)
+{
+	unsigned int nq = dev->real_num_tx_queues;
+	void *masks = kcalloc(nq, cpumask_size(), GFP_KERNEL);
+	int n;
+
+	if (!masks)
+		return -1;
+	n = nt_xps_read(dev, masks, nq);
+	kfree(masks);
+	return n;
+}
+#else
+static bool nt_xps_managed(struct net_device *dev, const char *drv)
+{
+	return false;
+}
+
+static int nt_xps_read(struct net_device *dev, void *masks, unsigned int nq)
+{
+	return -1;
+}
+
+static int nt_xps_set(struct net_device *dev, void *masks, unsigned int nq)
+{
+	return -EOPNOTSUPP;
+}
+
+static int nt_xps_count(struct net_device *dev)
+{
+	return -1;
+}
+#endif
+
+static void nt_warn(struct net_device *dev, const char *what, int ret)
+{
+	netdev_warn(dev, "netvsc_tune: %s failed: %d, kept the old value\n",
+		    what, ret);
+}
+
+/*
+ * Bring @nd's device to @want knob by knob: restore (@restore, from the
+ * original values and XPS masks) or the plan. A knob whose operation fails
+ * keeps its value; the first error is returned and every failure is logged.
+ */
+static int nt_set_all(struct nt_dev *nd, const struct nt_knobs *want,
+		      const struct nt_knobs *max, bool restore)
+{
+	struct net_device *dev = nd->dev;
 	const struct ethtool_ops *ops = dev->ethtool_ops;
 	int ret, err = 0;
 
@@ -263,22 +503,37 @@ static int nt_set_all(struct net_device *dev, const struct nt_knobs *want,
 
 	if (max->channels) {
 		ret = nt_set_channels(dev, want->channels);
-		if (ret) {
-			netdev_warn(dev, "netvsc_tune: channels %u failed: %d\n",
-				    want->channels, ret);
-			err = err ?: ret;
-		}
+		if (ret)
+			nt_warn(dev, "channels", ret);
+		err = err ?: ret;
 	}
 	if (max->rx_ring || max->tx_ring) {
 		ret = nt_set_rings(dev, want->rx_ring, want->tx_ring);
-		if (ret) {
-			netdev_warn(dev, "netvsc_tune: rings %u/%u failed: %d\n",
-				    want->rx_ring, want->tx_ring, ret);
-			err = err ?: ret;
-		}
+		if (ret)
+			nt_warn(dev, "rings", ret);
+		err = err ?: ret;
 	}
 	WRITE_ONCE(dev->napi_defer_hard_irqs, want->defer_irqs);
 	WRITE_ONCE(dev->gro_flush_timeout, want->gro_flush_ns);
+	ret = nt_set_features(dev, want, max);
+	if (ret)
+		nt_warn(dev, "GRO/LRO", ret);
+	err = err ?: ret;
+	if (max->udp_l4) {
+		ret = nt_set_udp_hash(dev, want->udp_l4, nd->udp_orig,
+				      restore);
+		if (ret)
+			nt_warn(dev, "UDP rx-flow-hash", ret);
+		err = err ?: ret;
+	}
+	/* after the channels: the spread is over the new queue count */
+	if (nd->xps_orig) {
+		ret = nt_xps_set(dev, restore ? nd->xps_orig : NULL,
+				 nd->xps_queues);
+		if (ret)
+			nt_warn(dev, "XPS", ret);
+		err = err ?: ret;
+	}
 
 	if (ops && ops->complete)
 		ops->complete(dev);
@@ -292,37 +547,77 @@ struct nt_config {
 	u32 generation;
 };
 
-static void nt_config_read(struct net_device *dev, struct nt_config *c)
+static void nt_config_read(struct nt_dev *nd, struct nt_config *c)
 {
-	struct ethtool_drvinfo info;
-	const char *drv = nt_driver_name(dev, &info);
+	nt_driver_name(nd->dev, nd->drv, sizeof(nd->drv));
 
 	mutex_lock(&nt_cfg_lock);
-	c->profile = nt_profile;
-	c->match = nt_drivers_match(nt_drivers, nt_ndrivers, drv);
+	c->profile = nd->own_profile >= 0 ? nd->own_profile : nt_profile;
+	c->match = nt_drivers_match(nt_drivers, nt_ndrivers, nd->drv);
 	c->ovr.channels = nt_ovr_channels.value;
 	c->ovr.rx_ring = nt_ovr_rx_ring.value;
 	c->ovr.tx_ring = nt_ovr_tx_ring.value;
 	c->ovr.defer_irqs = nt_ovr_defer.value;
 	c->ovr.gro_flush_ns = nt_ovr_gro.value;
+	c->ovr.gro = nt_ovr_gro_on.value;
+	c->ovr.lro = nt_ovr_lro_on.value;
+	c->ovr.udp_l4 = NT_OVERRIDE_NONE;
 	c->generation = nt_generation;
 	mutex_unlock(&nt_cfg_lock);
+}
+
+static void nt_readback(struct nt_dev *nd)
+{
+	nd->xps_now_n = nd->xps_orig ? nt_xps_count(nd->dev) : -1;
+}
+
+static void nt_forget_orig(struct nt_dev *nd)
+{
+	kfree(nd->xps_orig);
+	nd->xps_orig = NULL;
+	nd->xps_queues = 0;
+	nd->xps_orig_n = -1;
+	nd->tuned = false;
 }
 
 /* Put back what the device had before netvsc_tune touched it */
 static void nt_restore(struct nt_dev *nd)
 {
 	struct nt_knobs cur, max;
+	u64 t0;
 
 	if (!nd->tuned)
 		return;
-	nt_read(nd->dev, &cur, &max);
-	nd->err = nt_set_all(nd->dev, &nd->orig, &max);
+	nt_read(nd->dev, &cur, &max, NULL);
+	t0 = ktime_get_ns();
+	nd->err = nt_set_all(nd, &nd->orig, &max, true);
+	nd->apply_ns = ktime_get_ns() - t0;
 	if (nd->err)
 		netdev_warn(nd->dev, "netvsc_tune: restore incomplete: %d\n",
 			    nd->err);
-	nt_read(nd->dev, &nd->applied, &max);
-	nd->tuned = false;
+	nt_readback(nd);
+	nt_forget_orig(nd);
+}
+
+/* Record what the device has before the first change */
+static void nt_remember(struct nt_dev *nd, const struct nt_knobs *cur,
+			const u32 udp[2])
+{
+	struct net_device *dev = nd->dev;
+
+	nd->orig = *cur;
+	memcpy(nd->udp_orig, udp, sizeof(nd->udp_orig));
+	nd->xps_orig_n = -1;
+	if (nt_xps_managed(dev, nd->drv)) {
+		nd->xps_queues = dev->real_num_tx_queues;
+		nd->xps_orig = kcalloc(nd->xps_queues, cpumask_size(),
+				       GFP_KERNEL);
+		/* without the memory, XPS is left alone on this device */
+		if (nd->xps_orig)
+			nd->xps_orig_n = nt_xps_read(dev, nd->xps_orig,
+						     nd->xps_queues);
+	}
+	nd->tuned = true;
 }
 
 static void nt_apply(struct nt_dev *nd)
@@ -330,36 +625,43 @@ static void nt_apply(struct nt_dev *nd)
 	struct nt_knobs cur, max, plan;
 	struct nt_topology t;
 	struct nt_config c;
+	u32 udp[2] = {};
+	u64 t0;
 	int ret;
 
-	nt_config_read(nd->dev, &c);
+	nt_config_read(nd, &c);
 	if (nd->generation == c.generation)
 		return;
 	nd->generation = c.generation;
+	nd->match = c.match;
+	nd->profile = c.profile;
 
 	if (!c.match || c.profile == NT_PROFILE_OFF) {
 		nt_restore(nd);
 		return;
 	}
 
-	nt_read(nd->dev, &cur, &max);
-	if (!nd->tuned)
-		nd->orig = cur;
-
+	nt_read(nd->dev, &cur, &max, udp);
 	nt_topology_read(&t);
 	/* the profile is computed from the original values, not from ours */
-	ret = nt_policy_plan(c.profile, &t, &nd->orig, &max, &c.ovr, &plan);
+	ret = nt_policy_plan(c.profile, &t, nd->tuned ? &nd->orig : &cur,
+			     &max, &c.ovr, &plan);
 	if (ret) {
 		netdev_warn(nd->dev,
-			    "netvsc_tune: an override does not fit this device (max channels %u, rings %u/%u), nothing changed\n",
-			    max.channels, max.rx_ring, max.tx_ring);
+			    "netvsc_tune: an override does not fit this device (max channels %u, rings %u/%u, GRO %s, LRO %s), nothing changed\n",
+			    max.channels, max.rx_ring, max.tx_ring,
+			    max.gro ? "settable" : "fixed",
+			    max.lro ? "settable" : "fixed");
 		nd->err = ret;
 		return;
 	}
 
-	nd->tuned = true;
-	nd->err = nt_set_all(nd->dev, &plan, &max);
-	nt_read(nd->dev, &nd->applied, &max);
+	if (!nd->tuned)
+		nt_remember(nd, &cur, udp);
+	t0 = ktime_get_ns();
+	nd->err = nt_set_all(nd, &plan, &max, false);
+	nd->apply_ns = ktime_get_ns() - t0;
+	nt_readback(nd);
 }
 
 static void nt_work_fn(struct work_struct *work)
@@ -383,6 +685,13 @@ static struct nt_dev *nt_find(struct net_device *dev)
 	return NULL;
 }
 
+static void nt_free(struct nt_dev *nd)
+{
+	list_del(&nd->node);
+	kfree(nd->xps_orig);
+	kfree(nd);
+}
+
 static int nt_netdev_event(struct notifier_block *nb, unsigned long event,
 			   void *ptr)
 {
@@ -403,6 +712,9 @@ static int nt_netdev_event(struct notifier_block *nb, unsigned long event,
 			break;
 		}
 		nd->dev = dev;
+		nd->own_profile = -1;
+		nd->xps_orig_n = -1;
+		nd->xps_now_n = -1;
 		list_add_tail(&nd->node, &nt_devs);
 		schedule_work(&nt_work);
 		break;
@@ -416,10 +728,8 @@ static int nt_netdev_event(struct notifier_block *nb, unsigned long event,
 		break;
 	case NETDEV_UNREGISTER:
 		nd = nt_find(dev);
-		if (nd) {
-			list_del(&nd->node);
-			kfree(nd);
-		}
+		if (nd)
+			nt_free(nd);
 		break;
 	}
 	return NOTIFY_DONE;
@@ -431,7 +741,7 @@ static struct notifier_block nt_notifier = {
 
 /*
  * Every configuration change makes nt_work look at all devices again.
- * Called with nt_cfg_lock held.
+ * Called with nt_cfg_lock held; the caller then calls nt_config_wait().
  */
 static void nt_config_changed(void)
 {
@@ -441,6 +751,12 @@ static void nt_config_changed(void)
 	/* parameters stay writable until the module is freed, after exit */
 	if (!nt_cfg_dead)
 		schedule_work(&nt_work);
+}
+
+/* A parameter write returns when the devices have been looked at again */
+static void nt_config_wait(void)
+{
+	flush_work(&nt_work);
 }
 
 static int nt_profile_set(const char *val, const struct kernel_param *kp)
@@ -456,6 +772,7 @@ static int nt_profile_set(const char *val, const struct kernel_param *kp)
 	nt_profile = p;
 	nt_config_changed();
 	mutex_unlock(&nt_cfg_lock);
+	nt_config_wait();
 	return 0;
 }
 
@@ -488,6 +805,7 @@ static int nt_drivers_set(const char *val, const struct kernel_param *kp)
 	nt_ndrivers = n;
 	nt_config_changed();
 	mutex_unlock(&nt_cfg_lock);
+	nt_config_wait();
 	return 0;
 }
 
@@ -529,6 +847,7 @@ static int nt_override_set(const char *val, const struct kernel_param *kp)
 	p->value = v;
 	nt_config_changed();
 	mutex_unlock(&nt_cfg_lock);
+	nt_config_wait();
 	return 0;
 }
 
@@ -557,35 +876,166 @@ MODULE_PARM_DESC(napi_defer_hard_irqs, "auto or 0..1000");
 module_param_cb(gro_flush_timeout, &nt_override_ops, &nt_ovr_gro, 0644);
 MODULE_PARM_DESC(gro_flush_timeout, "auto or 0..10000000 ns");
 
-static int nt_emit_knobs(char *buf, int len, int room, const char *what,
-			 const struct nt_knobs *k)
+static int nt_onoff_set(const char *val, const struct kernel_param *kp)
 {
-	return scnprintf(buf + len, room - len,
+	struct nt_override_param *p = kp->arg;
+	u32 v;
+
+	if (val && sysfs_streq(val, "auto")) {
+		v = NT_OVERRIDE_NONE;
+	} else if (nt_parse_onoff(val, &v)) {
+		pr_err("%s=%.*s rejected: auto, on or off\n", kp->name,
+		       val ? (int)min_t(size_t, strcspn(val, "\n"), 32) : 6,
+		       val ? val : "(null)");
+		return -EINVAL;
+	}
+	mutex_lock(&nt_cfg_lock);
+	p->value = v;
+	nt_config_changed();
+	mutex_unlock(&nt_cfg_lock);
+	nt_config_wait();
+	return 0;
+}
+
+static int nt_onoff_get(char *buf, const struct kernel_param *kp)
+{
+	const struct nt_override_param *p = kp->arg;
+	u32 v = READ_ONCE(p->value);
+
+	return sysfs_emit(buf, "%s\n", v == NT_OVERRIDE_NONE ? "auto" :
+			  v ? "on" : "off");
+}
+
+static const struct kernel_param_ops nt_onoff_ops = {
+	.set = nt_onoff_set,
+	.get = nt_onoff_get,
+};
+module_param_cb(gro, &nt_onoff_ops, &nt_ovr_gro_on, 0644);
+MODULE_PARM_DESC(gro, "GRO: auto (from the profile), on or off");
+module_param_cb(lro, &nt_onoff_ops, &nt_ovr_lro_on, 0644);
+MODULE_PARM_DESC(lro, "LRO: auto (from the profile), on or off");
+
+/*
+ * device_profile: "IFNAME=PROFILE" gives one device of init_net its own
+ * profile, "IFNAME=default" makes it follow the global one again.
+ */
+static int nt_devprofile_set(const char *val, const struct kernel_param *kp)
+{
+	char name[IFNAMSIZ];
+	struct net_device *dev;
+	struct nt_dev *nd = NULL;
+	int profile;
+
+	if (nt_devprofile_parse(val, name, sizeof(name), &profile)) {
+		pr_err("device_profile=%.*s rejected: use IFNAME=PROFILE, PROFILE one of off, balanced, throughput, latency, default\n",
+		       val ? (int)min_t(size_t, strcspn(val, "\n"), 64) : 6,
+		       val ? val : "(null)");
+		return -EINVAL;
+	}
+	/* a load-time value has no device to name yet */
+	rtnl_lock();
+	dev = nt_stopping ? NULL : __dev_get_by_name(&init_net, name);
+	if (dev)
+		nd = nt_find(dev);
+	if (nd) {
+		nd->own_profile = profile;
+		nd->generation = 0;
+		if (!nt_cfg_dead)
+			schedule_work(&nt_work);
+	}
+	rtnl_unlock();
+	if (!nd) {
+		pr_err("device_profile=%.*s rejected: no network device %s\n",
+		       (int)strcspn(val, "\n"), val, name);
+		return -EINVAL;
+	}
+	nt_config_wait();
+	return 0;
+}
+
+static int nt_devprofile_get(char *buf, const struct kernel_param *kp)
+{
+	struct nt_dev *nd;
+	int len = 0;
+
+	rtnl_lock();
+	list_for_each_entry(nd, &nt_devs, node) {
+		if (nd->own_profile < 0)
+			continue;
+		/* the last line that fits ends the list */
+		if (len + IFNAMSIZ + 16 > PAGE_SIZE)
+			break;
+		len += sysfs_emit_at(buf, len, "%s=%s\n", netdev_name(nd->dev),
+				     nt_profile_name(nd->own_profile));
+	}
+	rtnl_unlock();
+	return len;
+}
+
+static const struct kernel_param_ops nt_devprofile_ops = {
+	.set = nt_devprofile_set,
+	.get = nt_devprofile_get,
+};
+module_param_cb(device_profile, &nt_devprofile_ops, NULL, 0644);
+MODULE_PARM_DESC(device_profile, "IFNAME=PROFILE: one device's own profile (PROFILE \"default\": follow profile)");
+
+static int nt_emit_bool(char *buf, int len, int room, const char *key,
+			u32 v, bool supported)
+{
+	if (!supported)
+		return scnprintf(buf + len, room - len, ",%s:-", key);
+	return scnprintf(buf + len, room - len, ",%s:%u", key, v);
+}
+
+static int nt_emit_knobs(char *buf, int len, int room, const char *what,
+			 const struct nt_knobs *k, const struct nt_knobs *max,
+			 int xps)
+{
+	int start = len;
+
+	len += scnprintf(buf + len, room - len,
 			 " %s=channels:%u,rx:%u,tx:%u,defer:%u,gro_ns:%u",
 			 what, k->channels, k->rx_ring, k->tx_ring,
 			 k->defer_irqs, k->gro_flush_ns);
+	len += nt_emit_bool(buf, len, room, "gro", k->gro, max->gro);
+	len += nt_emit_bool(buf, len, room, "lro", k->lro, max->lro);
+	len += nt_emit_bool(buf, len, room, "udp_l4", k->udp_l4, max->udp_l4);
+	if (xps < 0)
+		len += scnprintf(buf + len, room - len, ",xps:-");
+	else
+		len += scnprintf(buf + len, room - len, ",xps:%d", xps);
+	return len - start;
 }
 
 /*
- * Read-only per-device readout: one line per device that was tuned or
- * failed, as many as fit in the page sysfs gives us; a last line "..."
- * says that some were left out.
+ * Read-only per-device readout: one line per device whose driver is in the
+ * list or which still holds values to restore, as many as fit in the page
+ * sysfs gives us; a last line "..." says that some were left out.
  */
 static int nt_state_get(char *buf, const struct kernel_param *kp)
 {
 	const int room = PAGE_SIZE - 4;	/* keep space for "...\n" */
+	struct nt_knobs now, max;
 	struct nt_dev *nd;
-	int len = 0, start;
+	int len = 0, start, xps;
 
 	rtnl_lock();
 	list_for_each_entry(nd, &nt_devs, node) {
-		if (!nd->tuned && !nd->err)
+		if (!nd->match && !nd->tuned)
 			continue;
+		/* the device's values now, not only after our last pass */
+		nt_read(nd->dev, &now, &max, NULL);
+		xps = nd->xps_orig ? nt_xps_count(nd->dev) : nd->xps_now_n;
 		start = len;
-		len += scnprintf(buf + len, room - len, "%s tuned=%d err=%d",
-				 netdev_name(nd->dev), nd->tuned, nd->err);
-		len += nt_emit_knobs(buf, len, room, "orig", &nd->orig);
-		len += nt_emit_knobs(buf, len, room, "now", &nd->applied);
+		len += scnprintf(buf + len, room - len,
+				 "%s driver=%s profile=%s tuned=%d err=%d apply_us=%llu",
+				 netdev_name(nd->dev), nd->drv,
+				 nt_profile_name(nd->profile), nd->tuned,
+				 nd->err, div_u64(nd->apply_ns, NSEC_PER_USEC));
+		len += nt_emit_knobs(buf, len, room, "orig",
+				     nd->tuned ? &nd->orig : &now, &max,
+				     nd->tuned ? nd->xps_orig_n : xps);
+		len += nt_emit_knobs(buf, len, room, "now", &now, &max, xps);
 		len += scnprintf(buf + len, room - len, "\n");
 		if (len >= room - 1 || buf[len - 1] != '\n') {
 			len = start + scnprintf(buf + start, PAGE_SIZE - start,
@@ -619,7 +1069,12 @@ static int __init nt_init(void)
 		return ret;
 
 	/* replays NETDEV_REGISTER and NETDEV_UP for the devices present */
-	return register_netdevice_notifier(&nt_notifier);
+	ret = register_netdevice_notifier(&nt_notifier);
+	if (ret)
+		return ret;
+	/* the load returns with the present devices tuned */
+	flush_work(&nt_work);
+	return 0;
 }
 
 static void __exit nt_exit(void)
@@ -634,8 +1089,7 @@ static void __exit nt_exit(void)
 	nt_stopping = true;
 	list_for_each_entry_safe(nd, tmp, &nt_devs, node) {
 		nt_restore(nd);
-		list_del(&nd->node);
-		kfree(nd);
+		nt_free(nd);
 	}
 	rtnl_unlock();
 
