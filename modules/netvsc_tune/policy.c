@@ -218,6 +218,7 @@ static int nt_override(u32 ovr, u32 min, u32 max, u32 *val)
  * @cur: the device's current values
  * @max: the device's maxima (channels, rx_ring, tx_ring; 0 = not settable)
  * @ovr: per-knob overrides, NT_OVERRIDE_NONE = from the profile
+ * @flags: NT_PLAN_SIZED_AT_PROBE: balanced keeps @cur's channel count
  * @out: the plan, written only on success
  *
  * With @p off the plan is @cur and the overrides are ignored. An override
@@ -229,7 +230,8 @@ static int nt_override(u32 ovr, u32 min, u32 max, u32 *val)
  */
 int nt_policy_plan(enum nt_profile p, const struct nt_topology *t,
 		   const struct nt_knobs *cur, const struct nt_knobs *max,
-		   const struct nt_knobs *ovr, struct nt_knobs *out)
+		   const struct nt_knobs *ovr, unsigned int flags,
+		   struct nt_knobs *out)
 {
 	struct nt_knobs plan = *cur;
 	int ret;
@@ -242,7 +244,8 @@ int nt_policy_plan(enum nt_profile p, const struct nt_topology *t,
 	}
 
 	plan.channels = nt_policy_channels(p, t, cur->channels, max->channels);
-	if (!plan.channels)
+	if (!plan.channels ||
+	    (p == NT_PROFILE_BALANCED && (flags & NT_PLAN_SIZED_AT_PROBE)))
 		plan.channels = cur->channels;
 	nt_policy_rings(p, cur, max, &plan);
 	nt_policy_napi(p, cur, &plan);
@@ -268,6 +271,20 @@ int nt_policy_plan(enum nt_profile p, const struct nt_topology *t,
 
 	*out = plan;
 	return 0;
+}
+
+/**
+ * nt_driver_sized_at_probe - does a driver size its channels to the VM
+ * @driver: driver name, may be NULL
+ *
+ * hv_netvsc does, with the balanced rule, once patches/hyperv/0001 is
+ * applied (always in nimbus), or as hv_netvsc.channels= says: balanced
+ * then leaves its channel count alone, so the module never detaches and
+ * re-attaches a synthetic NIC at boot to get the count it already has.
+ */
+bool nt_driver_sized_at_probe(const char *driver)
+{
+	return driver && !strcmp(driver, "hv_netvsc");
 }
 
 /**

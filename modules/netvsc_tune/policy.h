@@ -7,6 +7,7 @@
 #ifndef _NETVSC_TUNE_POLICY_H
 #define _NETVSC_TUNE_POLICY_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 
 enum nt_profile {
@@ -81,9 +82,18 @@ void nt_policy_napi(enum nt_profile p, const struct nt_knobs *cur,
 void nt_policy_offloads(enum nt_profile p, const struct nt_knobs *cur,
 			const struct nt_knobs *max, struct nt_knobs *out);
 u32 nt_xps_queue(u32 cpu_index, u32 txq);
+/*
+ * nt_policy_plan() flag: the driver already sized its channels to the VM at
+ * probe with the balanced rule (hv_netvsc with patches/hyperv/0001), or
+ * with the admin's hv_netvsc.channels=: balanced keeps that count.
+ */
+#define NT_PLAN_SIZED_AT_PROBE	BIT(0)
+
 int nt_policy_plan(enum nt_profile p, const struct nt_topology *t,
 		   const struct nt_knobs *cur, const struct nt_knobs *max,
-		   const struct nt_knobs *ovr, struct nt_knobs *out);
+		   const struct nt_knobs *ovr, unsigned int flags,
+		   struct nt_knobs *out);
+bool nt_driver_sized_at_probe(const char *driver);
 
 bool nt_rxfh_allows(u32 new_rx_total, bool rxfh_configured, u32 max_entry);
 

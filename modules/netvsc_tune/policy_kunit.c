@@ -159,7 +159,7 @@ static void nt_test_napi(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 7U, out.gro_flush_ns);
 }
 
-#define PLAN(p) nt_policy_plan(NT_PROFILE_##p, &t, &cur, &max, &ovr, &out)
+#define PLAN(p) nt_policy_plan(NT_PROFILE_##p, &t, &cur, &max, &ovr, 0, &out)
 
 static void nt_test_plan(struct kunit *test)
 {
@@ -464,6 +464,55 @@ static void nt_test_devprofile(struct kunit *test)
 	}
 }
 
+/*
+ * hv_netvsc (sized at probe by patches/hyperv/0001 or hv_netvsc.channels=):
+ * balanced keeps the count the device has, whatever it is, so the module
+ * never detaches/attaches the device at boot; the other profiles and an
+ * explicit channels= override still apply.
+ */
+static void nt_test_sized_at_probe(struct kunit *test)
+{
+	struct nt_topology t = { 96, 48, 4 };
+	struct nt_knobs cur = { .channels = 48, .rx_ring = 18811, .tx_ring = 1024 };
+	struct nt_knobs max = { .channels = 64, .rx_ring = 18811, .tx_ring = 2560,
+				.gro = 1 };
+	struct nt_knobs ovr = no_ovr;
+	struct nt_knobs out = {};
+	const unsigned int f = NT_PLAN_SIZED_AT_PROBE;
+
+	KUNIT_EXPECT_TRUE(test, nt_driver_sized_at_probe("hv_netvsc"));
+	KUNIT_EXPECT_FALSE(test, nt_driver_sized_at_probe("mlx5_core"));
+	KUNIT_EXPECT_FALSE(test, nt_driver_sized_at_probe("hv_netvsc2"));
+	KUNIT_EXPECT_FALSE(test, nt_driver_sized_at_probe(NULL));
+
+	/* the default the patch gave this VM: nothing to change */
+	KUNIT_EXPECT_EQ(test, 0, nt_policy_plan(NT_PROFILE_BALANCED, &t, &cur,
+						&max, &ovr, f, &out));
+	KUNIT_EXPECT_EQ(test, 48U, out.channels);
+	KUNIT_EXPECT_EQ(test, cur.rx_ring, out.rx_ring);
+	KUNIT_EXPECT_EQ(test, cur.tx_ring, out.tx_ring);
+	/* an admin's hv_netvsc.channels=4 is kept too */
+	cur.channels = 4;
+	KUNIT_EXPECT_EQ(test, 0, nt_policy_plan(NT_PROFILE_BALANCED, &t, &cur,
+						&max, &ovr, f, &out));
+	KUNIT_EXPECT_EQ(test, 4U, out.channels);
+	/* without the flag, balanced computes the count itself */
+	KUNIT_EXPECT_EQ(test, 0, nt_policy_plan(NT_PROFILE_BALANCED, &t, &cur,
+						&max, &ovr, 0, &out));
+	KUNIT_EXPECT_EQ(test, 48U, out.channels);
+	/* throughput, latency and overrides are explicit choices */
+	KUNIT_EXPECT_EQ(test, 0, nt_policy_plan(NT_PROFILE_THROUGHPUT, &t, &cur,
+						&max, &ovr, f, &out));
+	KUNIT_EXPECT_EQ(test, 64U, out.channels);
+	KUNIT_EXPECT_EQ(test, 0, nt_policy_plan(NT_PROFILE_LATENCY, &t, &cur,
+						&max, &ovr, f, &out));
+	KUNIT_EXPECT_EQ(test, 48U, out.channels);
+	ovr.channels = 12;
+	KUNIT_EXPECT_EQ(test, 0, nt_policy_plan(NT_PROFILE_BALANCED, &t, &cur,
+						&max, &ovr, f, &out));
+	KUNIT_EXPECT_EQ(test, 12U, out.channels);
+}
+
 static struct kunit_case nt_policy_cases[] = {
 	KUNIT_CASE(nt_test_shapes),
 	KUNIT_CASE(nt_test_all_vcpus),
@@ -480,6 +529,7 @@ static struct kunit_case nt_policy_cases[] = {
 	KUNIT_CASE(nt_test_xps),
 	KUNIT_CASE(nt_test_onoff),
 	KUNIT_CASE(nt_test_devprofile),
+	KUNIT_CASE(nt_test_sized_at_probe),
 	{}
 };
 

@@ -645,7 +645,9 @@ static void nt_apply(struct nt_dev *nd)
 	nt_topology_read(&t);
 	/* the profile is computed from the original values, not from ours */
 	ret = nt_policy_plan(c.profile, &t, nd->tuned ? &nd->orig : &cur,
-			     &max, &c.ovr, &plan);
+			     &max, &c.ovr,
+			     nt_driver_sized_at_probe(nd->drv) ?
+			     NT_PLAN_SIZED_AT_PROBE : 0, &plan);
 	if (ret) {
 		netdev_warn(nd->dev,
 			    "netvsc_tune: an override does not fit this device (max channels %u, rings %u/%u, GRO %s, LRO %s), nothing changed\n",
