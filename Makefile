@@ -46,6 +46,11 @@ bench-boot: build
 bench: build
 	@$(S)/timed bench benchmarks/paths/run $(BENCH_ARGS)
 
+# netvsc_tune: virtio-net with and without the module, time to apply per
+# device (docs/netvsc-tune.md)
+bench-tune: build
+	@$(S)/timed bench-tune benchmarks/netvsc_tune/run $(BENCH_ARGS)
+
 selftests-install: patches
 	@$(MAKE) -C selftests install
 
@@ -55,5 +60,5 @@ clean:
 distclean:
 	rm -rf build results
 
-.PHONY: all deps source patches config build modules check vm-test vm-run bench-boot bench \
+.PHONY: all deps source patches config build modules check vm-test vm-run bench-boot bench bench-tune \
 	selftests-install clean distclean

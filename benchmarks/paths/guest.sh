@@ -10,23 +10,7 @@ dir=${NB_DIR:?NB_DIR not set}
 quick=${NB_QUICK:-0}
 # Run lengths are guest time: under icount, virtual time (instructions).
 if [ "$quick" = 1 ]; then io_t=300ms net_t=1 loops=5000; else io_t=1s net_t=2 loops=50000; fi
-# busybox sh runs its own applets first; iproute2's ip is needed for veth
-# and network namespaces.
-ip=ip
-[ -x /usr/sbin/ip ] && ip=/usr/sbin/ip
-
-begin() { echo "@@begin $*"; }
-end() { echo "@@end rc=$1"; }
-fail=0
-# measure KIND NAME CMD...: run CMD as one section
-measure() {
-	begin "$1" "$2"
-	shift 2
-	"$@" 2>&1
-	rc=$?
-	[ $rc = 0 ] || fail=1
-	end $rc
-}
+. "$dir/guest-lib.sh"
 
 begin info kernel
 uname -r
@@ -72,33 +56,20 @@ modprobe veth && $ip netns add srv && $ip link add nb0 type veth peer name nb1 &
 	$ip netns exec srv $ip addr add 10.199.0.2/24 dev nb1 &&
 	$ip netns exec srv $ip link set nb1 up && $ip netns exec srv $ip link set lo up || net_ok=0
 [ $net_ok = 1 ] || { echo "guest.sh: veth/netns setup failed" >&2; fail=1; }
-# server PATH CMD...: start a server (in the srv namespace for veth)
-server() {
-	if [ "$1" = veth ]; then
-		shift
-		$ip netns exec srv "$@" > /dev/null 2>&1 &
-	else
-		shift
-		"$@" > /dev/null 2>&1 &
-	fi
-	spid=$!
-	sleep 0.2
-}
-stop_server() { kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null; }
 paths=lo
 [ $net_ok = 1 ] && paths="lo veth"
 for p in $paths; do
-	if [ $p = lo ]; then addr=127.0.0.1; else addr=10.199.0.2; fi
+	if [ $p = lo ]; then addr=127.0.0.1 ns=-; else addr=10.199.0.2 ns=srv; fi
 	for proto in tcp udp; do
 		flag=; [ $proto = tcp ] && flag=--tcp
-		server $p sockperf sr $flag -i $addr -p 11111
+		server $ns sockperf sr $flag -i $addr -p 11111
 		measure sockperf "$p/$proto-rr" sockperf pp $flag -i $addr -p 11111 -t $net_t -m 64
 		stop_server
 	done
 	[ "$quick" = 1 ] && continue
 	for proto in tcp udp; do
 		flag=; [ $proto = udp ] && flag="-u -b 0 -l 1400"
-		server $p iperf3 -s -1 -p 5201
+		server $ns iperf3 -s -1 -p 5201
 		# shellcheck disable=SC2086
 		measure iperf3 "$p/$proto-stream" iperf3 -c $addr -p 5201 -t $net_t -J $flag
 		stop_server
