@@ -16,13 +16,29 @@
  *    "first_initcall_ms": <first "calling" line>,
  *    "initcalls_ms": <sum of initcall durations>, "initcall_count": N,
  *    "after_initcalls_ms": <kernel_ms - last "initcall ... returned" line>,
- *    "reset_ms": <reset to /init, from the ACPI PM timer>,
+ *    "reset_ms": <reset to /init: TSC read by /init, else the ACPI PM timer>,
+ *    "reset_pmtmr_ms": <reset to /init from the ACPI PM timer>,
+ *    "tsc_kernel_ms": <kernel_ms minus the sched_clock offset>,
  *    "tsc": N, "uptime_ms": N, "memavailable_kb": N,
  *    "top": [{"name": "pci_arch_init", "usecs": 1234}, ...]}
- * first_initcall_ms, after_initcalls_ms and the NIMBUS_BOOT values are
- * null when the log lacks them. "top" holds the TOP (default 20) slowest
- * initcalls, slowest first, ties by name; names lose their "+0x../0x.."
- * offset and keep a " [module]" suffix.
+ * first_initcall_ms, after_initcalls_ms, tsc_kernel_ms and the NIMBUS_BOOT
+ * values are null when the log lacks them. "top" holds the TOP (default 20)
+ * slowest initcalls, slowest first, ties by name; names lose their
+ * "+0x../0x.." offset and keep a " [module]" suffix.
+ *
+ * tsc_kernel_ms: until "sched_clock: Marking stable (gtod, gtod_offset)->
+ * (raw, offset)" the printk clock follows the timekeeping clock, which
+ * counts jiffies before the clocksource switch; from that line on it is
+ * the raw TSC clock plus "offset", chosen to keep printk time continuous.
+ * kernel_ms - offset is therefore the TSC's own time from the TSC's
+ * initialisation to /init, free of whatever the jiffies clock gained or
+ * lost before (QEMU TCG: the APIC timer calibration makes it gain about
+ * 118 ms).
+ *
+ * reset_ms: QEMU starts the TSC at 0 on reset, so the TSC /init reads,
+ * divided by the "tsc: Detected X MHz" frequency, is the time since reset.
+ * It does not wrap; the 24-bit PM timer wraps every 4.7 s and a boot that
+ * is longer than that would be misread by the PM figure alone.
  *
  * -t TSVOUT writes "segment<TAB>ms" lines for bootchart, in boot order:
  * "before initcalls", the 8 slowest initcalls (in the order they ran),
@@ -33,6 +49,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,11 +67,13 @@ struct initcall {
 
 struct boot {
 	long long kernel_us;		/* -1: no "Run /init" line */
+	long long clock_offset_us;	/* sched_clock offset; LLONG_MIN: none */
 	long long first_call_us;	/* -1: no "calling" line */
 	long long last_ret_us;		/* -1: no "initcall ... returned" line */
 	long long sum_us;
 	long long tsc, uptime_ms, memavail_kb;	/* -1: not in the log */
 	long long pmtmr, pmtmr_bits;		/* -1: not in the log */
+	double tsc_mhz;				/* 0: no "tsc: Detected" line */
 	struct initcall *calls;
 	size_t ncalls, cap;
 };
@@ -223,6 +242,16 @@ static void add_initcall(struct boot *b, const char *sym, long long stamp)
 	b->last_ret_us = stamp;
 }
 
+/* "sched_clock: Marking stable (a, b)->(c, OFFSET)", OFFSET in ns */
+static void parse_stable(struct boot *b, const char *text)
+{
+	long long gtod, gtod_off, raw, off;
+
+	if (sscanf(text, "sched_clock: Marking stable (%lld, %lld)->(%lld, %lld)",
+		   &gtod, &gtod_off, &raw, &off) == 4)
+		b->clock_offset_us = off / 1000;
+}
+
 /* Timings from the kernel log lines[0..n), up to "Run /init". */
 static void scan_dmesg(struct boot *b, char **lines, size_t n)
 {
@@ -240,6 +269,11 @@ static void scan_dmesg(struct boot *b, char **lines, size_t n)
 			b->first_call_us = stamp;
 		else if (starts_with(text, "initcall "))
 			add_initcall(b, text + strlen("initcall "), stamp);
+		else if (starts_with(text, "sched_clock: Marking stable ("))
+			parse_stable(b, text);
+		else if (starts_with(text, "tsc: Detected ") &&
+			 sscanf(text, "tsc: Detected %lf MHz", &b->tsc_mhz) != 1)
+			b->tsc_mhz = 0;
 	}
 }
 
@@ -304,6 +338,14 @@ static long long reset_us(const struct boot *b)
 	while (b->kernel_us >= 0 && us < b->kernel_us - period / 2)
 		us += period;
 	return us;
+}
+
+/* Time from machine reset to /init in us from the TSC; -1 without it. */
+static long long reset_tsc_us(const struct boot *b)
+{
+	if (b->tsc < 0 || b->tsc_mhz <= 0)
+		return -1;
+	return (long long)(b->tsc / b->tsc_mhz);
 }
 
 /* Slowest first, then by name, then in log order. */
@@ -382,7 +424,15 @@ static void print_json(const struct boot *b, size_t top)
 	printf(", \"initcall_count\": %zu, \"after_initcalls_ms\": ", b->ncalls);
 	print_ms_or_null(b->kernel_us - b->last_ret_us, b->last_ret_us >= 0);
 	fputs(", \"reset_ms\": ", stdout);
+	if (reset_tsc_us(b) >= 0)
+		print_ms(stdout, reset_tsc_us(b));
+	else
+		print_ms_or_null(reset_us(b), reset_us(b) >= 0);
+	fputs(", \"reset_pmtmr_ms\": ", stdout);
 	print_ms_or_null(reset_us(b), reset_us(b) >= 0);
+	fputs(", \"tsc_kernel_ms\": ", stdout);
+	print_ms_or_null(b->kernel_us - b->clock_offset_us,
+			 b->clock_offset_us != LLONG_MIN);
 	fputs(", \"tsc\": ", stdout);
 	print_int_or_null(b->tsc);
 	fputs(", \"uptime_ms\": ", stdout);
@@ -485,7 +535,8 @@ static int report(struct boot *b, const char *log, size_t top, const char *tsv)
 int main(int argc, char **argv)
 {
 	struct boot b = {
-		.kernel_us = -1, .first_call_us = -1, .last_ret_us = -1,
+		.kernel_us = -1, .clock_offset_us = LLONG_MIN,
+		.first_call_us = -1, .last_ret_us = -1,
 		.tsc = -1, .uptime_ms = -1, .memavail_kb = -1,
 		.pmtmr = -1, .pmtmr_bits = -1,
 	};
