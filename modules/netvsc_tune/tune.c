@@ -832,6 +832,17 @@ static const struct kernel_param_ops nt_drivers_ops = {
 module_param_cb(drivers, &nt_drivers_ops, NULL, 0644);
 MODULE_PARM_DESC(drivers, "Drivers whose devices are tuned (default " NT_DEFAULT_DRIVERS ")");
 
+/* Set an override parameter to @v and re-tune every device */
+static int nt_override_store(struct nt_override_param *p, u32 v)
+{
+	mutex_lock(&nt_cfg_lock);
+	p->value = v;
+	nt_config_changed();
+	mutex_unlock(&nt_cfg_lock);
+	nt_config_wait();
+	return 0;
+}
+
 static int nt_override_set(const char *val, const struct kernel_param *kp)
 {
 	struct nt_override_param *p = kp->arg;
@@ -845,12 +856,7 @@ static int nt_override_set(const char *val, const struct kernel_param *kp)
 		       val ? val : "(null)", p->min, p->max);
 		return -EINVAL;
 	}
-	mutex_lock(&nt_cfg_lock);
-	p->value = v;
-	nt_config_changed();
-	mutex_unlock(&nt_cfg_lock);
-	nt_config_wait();
-	return 0;
+	return nt_override_store(p, v);
 }
 
 static int nt_override_get(char *buf, const struct kernel_param *kp)
@@ -891,12 +897,7 @@ static int nt_onoff_set(const char *val, const struct kernel_param *kp)
 		       val ? val : "(null)");
 		return -EINVAL;
 	}
-	mutex_lock(&nt_cfg_lock);
-	p->value = v;
-	nt_config_changed();
-	mutex_unlock(&nt_cfg_lock);
-	nt_config_wait();
-	return 0;
+	return nt_override_store(p, v);
 }
 
 static int nt_onoff_get(char *buf, const struct kernel_param *kp)
