@@ -2,7 +2,7 @@
 #   make                 deps, source, patches, config (verified), build FLAVOR
 #   make check           every check and test, ending with "N passed, N failed"
 # Variables: FLAVOR (cloud|debug), KSRC=/path/to/linux (instead of Debian's
-# linux-source-6.1), BUILD and RESULTS folders.
+# linux-source-6.12), BUILD and RESULTS folders.
 FLAVOR ?= cloud
 S := scripts
 
