@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <list.h>
 #include "lkc.h"
 
 static void print_indented(const char *label, struct gstr *gs)
@@ -57,17 +58,14 @@ static void print_revdep(struct expr *e, tristate val, const char *label)
 static void explain(const char *arg)
 {
 	const char *name = arg;
-	struct property *prop;
 	struct symbol *sym;
-	int defined = 0;
+	struct menu *menu;
 
 	if (!strncmp(name, "CONFIG_", 7))
 		name += 7;
+	/* 6.12's Kconfig lists a symbol's definitions in sym->menus */
 	sym = sym_find(name);
-	if (sym)
-		for_all_properties(sym, prop, P_SYMBOL)
-			defined = 1;
-	if (!defined) {
+	if (!sym || list_empty(&sym->menus)) {
 		printf("  CONFIG_%s: no such symbol in this tree (typo, or removed?)\n",
 		       name);
 		return;
@@ -76,30 +74,27 @@ static void explain(const char *arg)
 	sym_calc_value(sym);
 	printf("  CONFIG_%s: %s, value %s", name, sym_type_name(sym->type),
 	       sym_get_string_value(sym));
-	for_all_properties(sym, prop, P_SYMBOL) {
-		printf(" (defined at %s:%d)", prop->file->name, prop->lineno);
-		break;
-	}
-	printf("\n");
+	menu = list_first_entry(&sym->menus, struct menu, link);
+	printf(" (defined at %s:%d)\n", menu->filename, menu->lineno);
 
-	for_all_properties(sym, prop, P_SYMBOL) {
+	list_for_each_entry(menu, &sym->menus, link) {
 		struct gstr dep = str_new();
 		struct gstr vis = str_new();
 
-		if (!expr_is_yes(prop->menu->dep)) {
-			expr_gstr_print(prop->menu->dep, &dep);
+		if (!expr_is_yes(menu->dep)) {
+			expr_gstr_print(menu->dep, &dep);
 			print_indented("depends on: ", &dep);
 		}
 		/* the prompt condition repeats the dependencies unless "if X" adds to them */
-		if (prop->menu->prompt && prop->menu->prompt->visible.expr &&
-		    !expr_is_yes(prop->menu->prompt->visible.expr)) {
-			expr_gstr_print(prop->menu->prompt->visible.expr, &vis);
+		if (menu->prompt && menu->prompt->visible.expr &&
+		    !expr_is_yes(menu->prompt->visible.expr)) {
+			expr_gstr_print(menu->prompt->visible.expr, &vis);
 			if (strcmp(str_get(&vis), str_get(&dep)))
 				print_indented("prompt visible if: ", &vis);
 		}
 		str_free(&dep);
 		str_free(&vis);
-		if (!prop->menu->prompt)
+		if (!menu->prompt)
 			printf("    (no prompt here: can only be set by select/default)\n");
 	}
 	print_revdep(sym->rev_dep.expr, yes, "selected by [y]: ");
