@@ -65,9 +65,8 @@ const char *nt_profile_name(enum nt_profile p)
  * @dev_max: the device's max_combined; 0 when it has no combined channels
  *
  * balanced: one channel per CPU up to NT_SMALL_VM_CPUS CPUs, then one per
- *	physical core, at least one per NUMA node. This is the rule of the
- *	hv_netvsc sizing patch, so on hv_netvsc it matches what the device got
- *	at probe and nothing needs to change (no detach/attach).
+ *	physical core, at least one per NUMA node. hv_netvsc is not planned
+ *	with this rule: it sizes itself at probe (NT_PLAN_SIZED_AT_PROBE).
  * throughput: one channel per online CPU.
  * latency: one channel per physical core, at least one per NUMA node: no
  *	two channels' interrupts on SMT siblings of one core.
@@ -119,8 +118,8 @@ static u32 nt_ring_keep(u32 cur, u32 max)
  * @out: rx_ring and tx_ring are written, nothing else
  *
  * throughput takes the device maxima; the other profiles keep the current
- * sizes (a ring change is a detach/attach on hv_netvsc, and the sizing
- * patch already sized its buffers to the VM).
+ * sizes (a ring change is a detach/attach on hv_netvsc, and
+ * patches/hyperv/0001 already sized its buffers to the VM).
  */
 void nt_policy_rings(enum nt_profile p, const struct nt_knobs *cur,
 		     const struct nt_knobs *max, struct nt_knobs *out)
@@ -277,10 +276,10 @@ int nt_policy_plan(enum nt_profile p, const struct nt_topology *t,
  * nt_driver_sized_at_probe - does a driver size its channels to the VM
  * @driver: driver name, may be NULL
  *
- * hv_netvsc does, with the balanced rule, once patches/hyperv/0001 is
- * applied (always in nimbus), or as hv_netvsc.channels= says: balanced
- * then leaves its channel count alone, so the module never detaches and
- * re-attaches a synthetic NIC at boot to get the count it already has.
+ * hv_netvsc does: since 6.x it asks for max(16, netif_get_num_default_rss_
+ * queues()) channels, capped by the CPUs and the host's queues, or what
+ * an earlier "ethtool -L" set. balanced then leaves its channel count alone,
+ * so the module never detaches and re-attaches a synthetic NIC at boot.
  */
 bool nt_driver_sized_at_probe(const char *driver)
 {

@@ -12,13 +12,18 @@
 
 enum nt_profile {
 	NT_PROFILE_OFF,		/* leave the device alone, restore if tuned */
-	NT_PROFILE_BALANCED,	/* what hv_netvsc's sizing patch does at probe */
+	NT_PROFILE_BALANCED,	/* hv_netvsc as sized at probe; VFs by the VM */
 	NT_PROFILE_THROUGHPUT,	/* one channel per CPU, largest rings */
 	NT_PROFILE_LATENCY,	/* one channel per core, no interrupt deferral */
 	NT_PROFILE_COUNT,
 };
 
-/* Same number as hv_netvsc's VRSS_CHANNEL_DEFAULT (6.1: 8) */
+/*
+ * Up to this many CPUs balanced gives one channel per CPU: 6.1's hv_netvsc
+ * default (VRSS_CHANNEL_DEFAULT). 6.12's hv_netvsc sizes its channels at
+ * probe itself (max(16, netif_get_num_default_rss_queues())), and balanced
+ * leaves those alone (NT_PLAN_SIZED_AT_PROBE); the rule is for the VFs.
+ */
 #define NT_SMALL_VM_CPUS		8U
 
 /* NAPI values of the throughput profile */
@@ -84,8 +89,7 @@ void nt_policy_offloads(enum nt_profile p, const struct nt_knobs *cur,
 u32 nt_xps_queue(u32 cpu_index, u32 txq);
 /*
  * nt_policy_plan() flag: the driver already sized its channels to the VM at
- * probe with the balanced rule (hv_netvsc with patches/hyperv/0001), or
- * with the admin's hv_netvsc.channels=: balanced keeps that count.
+ * probe (hv_netvsc on 6.12): balanced keeps that count.
  */
 #define NT_PLAN_SIZED_AT_PROBE	BIT(0)
 

@@ -24,7 +24,7 @@ struct shape_case {
 	u32 balanced, throughput, latency;	/* with a device max of 64 */
 };
 
-/* Balanced must equal the hv_netvsc sizing table (docs/hyperv-sizing.md) */
+/* The profiles' channel counts over VM shapes (device max 64) */
 static const struct shape_case shapes[] = {
 	{ 1, 1, 1,	1, 1, 1 },
 	{ 2, 1, 1,	2, 2, 1 },
@@ -465,7 +465,7 @@ static void nt_test_devprofile(struct kunit *test)
 }
 
 /*
- * hv_netvsc (sized at probe by patches/hyperv/0001 or hv_netvsc.channels=):
+ * hv_netvsc (sized at probe by the driver, or by an earlier "ethtool -L"):
  * balanced keeps the count the device has, whatever it is, so the module
  * never detaches/attaches the device at boot; the other profiles and an
  * explicit channels= override still apply.
@@ -485,13 +485,13 @@ static void nt_test_sized_at_probe(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, nt_driver_sized_at_probe("hv_netvsc2"));
 	KUNIT_EXPECT_FALSE(test, nt_driver_sized_at_probe(NULL));
 
-	/* the default the patch gave this VM: nothing to change */
+	/* the count the driver gave this VM: nothing to change */
 	KUNIT_EXPECT_EQ(test, 0, nt_policy_plan(NT_PROFILE_BALANCED, &t, &cur,
 						&max, &ovr, f, &out));
 	KUNIT_EXPECT_EQ(test, 48U, out.channels);
 	KUNIT_EXPECT_EQ(test, cur.rx_ring, out.rx_ring);
 	KUNIT_EXPECT_EQ(test, cur.tx_ring, out.tx_ring);
-	/* an admin's hv_netvsc.channels=4 is kept too */
+	/* a count of 4 the admin set is kept too */
 	cur.channels = 4;
 	KUNIT_EXPECT_EQ(test, 0, nt_policy_plan(NT_PROFILE_BALANCED, &t, &cur,
 						&max, &ovr, f, &out));

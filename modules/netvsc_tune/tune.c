@@ -221,8 +221,8 @@ static void nt_read(struct net_device *dev, struct nt_knobs *cur,
 static int nt_max_rxfh_queue(struct net_device *dev, u32 *max_entry)
 {
 	const struct ethtool_ops *ops = dev->ethtool_ops;
+	struct ethtool_rxfh_param rxfh = {};
 	u32 size, i, m = 0;
-	u32 *indir;
 	int ret;
 
 	if (!ops->get_rxfh_indir_size || !ops->get_rxfh)
@@ -231,13 +231,14 @@ static int nt_max_rxfh_queue(struct net_device *dev, u32 *max_entry)
 	if (!size)
 		return -EOPNOTSUPP;
 
-	indir = kcalloc(size, sizeof(*indir), GFP_KERNEL);
-	if (!indir)
+	rxfh.indir_size = size;
+	rxfh.indir = kcalloc(size, sizeof(*rxfh.indir), GFP_KERNEL);
+	if (!rxfh.indir)
 		return -ENOMEM;
-	ret = ops->get_rxfh(dev, indir, NULL, NULL);
+	ret = ops->get_rxfh(dev, &rxfh);
 	for (i = 0; !ret && i < size; i++)
-		m = max(m, indir[i]);
-	kfree(indir);
+		m = max(m, rxfh.indir[i]);
+	kfree(rxfh.indir);
 	if (!ret)
 		*max_entry = m;
 	return ret;

@@ -480,6 +480,7 @@ static int p2p_topo_xfer(const struct p2p_topo_xfer_req *req)
 	struct pci_dev *prov = NULL, *cli = NULL;
 	const char *map = "none";
 	struct block_device *bdev;
+	struct file *bdev_file;
 	struct p2p_topo_pair *p = NULL;
 	void *buf = NULL, *copy;
 	u64 t0, ns = 0;
@@ -488,12 +489,13 @@ static int p2p_topo_xfer(const struct p2p_topo_xfer_req *req)
 
 	lockdep_assert_held(&p2p_topo_xfer_lock);
 
-	bdev = blkdev_get_by_path(req->path, FMODE_READ, NULL);
-	if (IS_ERR(bdev)) {
-		ret = PTR_ERR(bdev);
+	bdev_file = bdev_file_open_by_path(req->path, BLK_OPEN_READ, NULL, NULL);
+	if (IS_ERR(bdev_file)) {
+		ret = PTR_ERR(bdev_file);
 		pr_err("xfer: cannot open %s: %d\n", req->path, ret);
 		goto out_last;
 	}
+	bdev = file_bdev(bdev_file);
 	ret = -EINVAL;
 	if (req->offset % bdev_logical_block_size(bdev) ||
 	    req->len % bdev_logical_block_size(bdev) ||
@@ -580,7 +582,7 @@ static int p2p_topo_xfer(const struct p2p_topo_xfer_req *req)
 out_copy:
 	kvfree(copy);
 out_bdev:
-	blkdev_put(bdev, FMODE_READ);
+	fput(bdev_file);
 out_last:
 	p2p_topo_set_last(ret, req, cli, map, ns);
 	kfree(p);

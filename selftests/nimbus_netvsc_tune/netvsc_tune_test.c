@@ -1717,7 +1717,7 @@ TEST_F(nt, bad_inputs)
 				       bad_writes[i].val);
 			close(kfd);
 		}
-		if (!_metadata->passed)
+		if (!__test_passed(_metadata))
 			break;	/* one case's diagnostics are enough */
 	}
 	na = state_read(st_after, MAX_LINES, bad, sizeof(bad));

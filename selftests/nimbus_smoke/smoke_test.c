@@ -144,46 +144,4 @@ TEST(lapic_timer_khz_applied)
 	EXPECT_TRUE(found) TH_LOG("no '%s' in the kernel log", msg);
 }
 
-/* write VAL to PATH; 0 or -errno */
-static int write_file(const char *path, const char *val)
-{
-	ssize_t n;
-	int fd = open(path, O_WRONLY);
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n < 0 ? -errno : 0;
-}
-
-#define NETVSC_CHANNELS "/sys/module/hv_netvsc/parameters/channels"
-
-/*
- * patches/hyperv/0001: hv_netvsc.channels= (also writable at runtime) takes
- * 0 (automatic) or 1..64; anything else is refused and the value is kept.
- * hv_netvsc is built in, so the parameter exists without Hyper-V.
- */
-TEST(netvsc_channels_param_validated)
-{
-	static const char * const bad[] = { "65", "100", "-1", "abc", "8x", "\n" };
-	char orig[32], now[32];
-	unsigned int i;
-
-	ASSERT_LT(0, read_file(NETVSC_CHANNELS, orig, sizeof(orig)))
-		TH_LOG("%s missing: hv_netvsc without the sizing patch?", NETVSC_CHANNELS);
-	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		EXPECT_EQ(-EINVAL, write_file(NETVSC_CHANNELS, bad[i]))
-			TH_LOG("channels='%s' was not refused", bad[i]);
-		ASSERT_LT(0, read_file(NETVSC_CHANNELS, now, sizeof(now)));
-		EXPECT_STREQ(orig, now) TH_LOG("channels='%s' changed the value", bad[i]);
-	}
-	EXPECT_EQ(0, write_file(NETVSC_CHANNELS, "64"));
-	ASSERT_LT(0, read_file(NETVSC_CHANNELS, now, sizeof(now)));
-	EXPECT_STREQ("64\n", now);
-	EXPECT_EQ(0, write_file(NETVSC_CHANNELS, orig));
-	ASSERT_LT(0, read_file(NETVSC_CHANNELS, now, sizeof(now)));
-	EXPECT_STREQ(orig, now);
-}
-
 TEST_HARNESS_MAIN
