@@ -101,7 +101,7 @@ static int read_bars(void)
 				lineno, MAX_LABEL - 1);
 			return -1;
 		}
-		strcpy(bars[n].label, line);
+		memcpy(bars[n].label, line, strlen(line) + 1);
 		bars[n].ratio = r;
 		n++;
 	}

@@ -1797,7 +1797,7 @@ static int genl_resolve(const char *family, const char *group, int *fam, int *gr
 	a = (struct nlattr *)req.attrs;
 	a->nla_type = CTRL_ATTR_FAMILY_NAME;
 	a->nla_len = NLA_HDRLEN + strlen(family) + 1;
-	strcpy(NLA_DATA(a), family);
+	memcpy(NLA_DATA(a), family, strlen(family) + 1);
 	req.nh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN) + NLA_ALIGN(a->nla_len);
 	if (sendto(fd, &req, req.nh.nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		ret = -errno;
@@ -2027,7 +2027,7 @@ TEST_F_TIMEOUT(nt, hotplug_storm, 600)
 
 	/* one more, after the last profile write: tuned on its own within 5 s */
 	ASSERT_EQ(0, nsim_new(82, 1, 4, names));
-	strcpy(live[nlive++], names[0]);
+	snprintf(live[nlive++], sizeof(live[0]), "%s", names[0]);
 	end = now_s() + 5;
 	do {
 		struct sline *s;
