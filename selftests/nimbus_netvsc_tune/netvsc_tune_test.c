@@ -31,7 +31,8 @@
  *   changes; state lists exactly the live devices, all tuned, unload
  *   restores;
  * - load_unload_cycles: NETVSC_TUNE_CYCLES (default 1000) loads and
- *   unloads, tuned after every load, original after every unload;
+ *   unloads, tuned after every load, original after every unload, and
+ *   unreclaimable slab not growing with them;
  * - virtio_net_multiqueue: drivers=virtio_net on a virtio-net device with
  *   several queue pairs (scripts/vm-test adds one), channels=max.
  *
@@ -132,6 +133,23 @@ static int write_text(const char *path, const char *s)
 		n = -errno;
 	close(fd);
 	return n < 0 ? n : 0;
+}
+
+/* /proc/meminfo field @key in KiB, or -1 */
+static long meminfo_kb(const char *key)
+{
+	char buf[4096], *p;
+	size_t len = strlen(key);
+
+	if (read_text("/proc/meminfo", buf, sizeof(buf)) < 0)
+		return -1;
+	for (p = buf; p; p = strchr(p, '\n')) {
+		if (*p == '\n')
+			p++;
+		if (!strncmp(p, key, len) && p[len] == ':')
+			return strtol(p + len + 1, NULL, 10);
+	}
+	return -1;
 }
 
 static int read_u64(const char *path, unsigned long long *v)
@@ -2057,14 +2075,20 @@ TEST_F_TIMEOUT(nt, load_unload_cycles, 900)
 {
 	const char *env = getenv("NETVSC_TUNE_CYCLES");
 	int cycles = env ? atoi(env) : 1000, bad_load = 0, bad_unload = 0;
-	int not_tuned = 0, not_restored = 0;
+	int not_tuned = 0, not_restored = 0, warmup = 10;
+	long slab0 = -1, slab1;
 	struct ethtool_ringparam r;
 	double t0 = now_s();
 
 	nt_add(_metadata, self, 82, 8);
 	ASSERT_GT(cycles, 0);
 	for (int i = 0; i < cycles; i++) {
-		int ret = mod_load("drivers=netdevsim profile=throughput");
+		int ret;
+
+		/* caches settle in the first cycles; growth counts after them */
+		if (i == warmup)
+			slab0 = meminfo_kb("SUnreclaim");
+		ret = mod_load("drivers=netdevsim profile=throughput");
 
 		if (ret) {
 			if (!bad_load++)
@@ -2094,6 +2118,19 @@ TEST_F_TIMEOUT(nt, load_unload_cycles, 900)
 		}
 	}
 	TH_LOG("%d cycles in %.1f s", cycles, now_s() - t0);
+	/*
+	 * Unreclaimable slab that grows with the cycles is a leak per cycle:
+	 * 1 KiB a cycle over the measured ones, plus 256 KiB for what a
+	 * quiet guest allocates meanwhile. Smaller leaks are kmemleak's (debug).
+	 */
+	if (cycles > warmup && slab0 >= 0) {
+		sleep_ms(1000);	/* RCU-deferred frees of the last unload */
+		slab1 = meminfo_kb("SUnreclaim");
+		TH_LOG("SUnreclaim %ld -> %ld KiB over %d cycles", slab0, slab1,
+		       cycles - warmup);
+		EXPECT_LT(slab1 - slab0, (long)(cycles - warmup) + 256)
+			TH_LOG("unreclaimable slab grew by %ld KiB", slab1 - slab0);
+	}
 	EXPECT_EQ(0, bad_load);
 	EXPECT_EQ(0, bad_unload);
 	EXPECT_EQ(0, not_tuned);
