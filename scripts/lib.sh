@@ -17,18 +17,6 @@ KARCH=x86_64
 # patch x86/0001): tests skip the ~200 ms timer calibration at each boot.
 QEMU_LAPIC_KHZ=1000000
 
-# flavor_boot_args FLAVOR: kernel arguments every VM of FLAVOR boots with.
-# debug: 4-level paging. On 6.12, identify_cpu() clears boot_cpu_data's
-# capabilities and reads them again with interrupts on; an interrupt in that
-# window sees X86_FEATURE_LA57 clear, so pgtable_l5_enabled() and with it
-# KASAN_SHADOW_START flip, and KASAN reports the irq_desc lock in the 5-level
-# direct map (ff11...) as a "wild-memory-access" (seen in 2 of 4 debug boots
-# with NVMe and ivshmem under QEMU -cpu max). An upstream bug, not ours:
-# until a fix is carried, debug boots without LA57; cloud keeps it.
-flavor_boot_args() {
-	case "$1" in debug) echo "no5lvl" ;; esac
-}
-
 prog=$(basename "$0")
 
 die() {
