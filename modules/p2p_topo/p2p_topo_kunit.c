@@ -1,13 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests for p2p_topo's parsers: the "xfer" command (bad input is
- * rejected with a reason and leaves the request untouched) and PCI
- * addresses.
+ * KUnit tests for p2p_topo, its own module (p2p_topo_kunit.ko) calling the
+ * functions p2p_topo.ko exports for KUnit only: the "xfer" command parser
+ * (bad input is rejected with a reason and leaves the request untouched),
+ * PCI addresses, map names, the "why" text of a pair, and the copy of a
+ * device's driver name (taken under the device lock, never a pointer into
+ * a driver that may be unloaded).
  */
 #include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/device.h>
 #include <linux/dma-map-ops.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/pci.h>
+#include <linux/pci-p2pdma.h>
 #include <linux/string.h>
 
 #include "p2p_topo.h"
@@ -139,12 +147,252 @@ static void p2p_topo_names(struct kunit *test)
 			   "unknown");
 }
 
+static void p2p_topo_codes(struct kunit *test)
+{
+	KUNIT_EXPECT_STREQ(test, p2p_topo_map_code(PCI_P2PDMA_MAP_BUS_ADDR, 0),
+			   "SELF");
+	KUNIT_EXPECT_STREQ(test, p2p_topo_map_code(PCI_P2PDMA_MAP_BUS_ADDR, 4),
+			   "BUS");
+	KUNIT_EXPECT_STREQ(test,
+			   p2p_topo_map_code(PCI_P2PDMA_MAP_THRU_HOST_BRIDGE, 2),
+			   "HB");
+	KUNIT_EXPECT_STREQ(test,
+			   p2p_topo_map_code(PCI_P2PDMA_MAP_NOT_SUPPORTED, -1),
+			   "X");
+}
+
+#define Q35	{ .name = "0000:00:00.0", .vendor = 0x8086, .device = 0x29c0 }
+#define HV_GPU	{ .name = "c05b:00:00.0", .vendor = 0x10de, .device = 0x2330 }
+#define HV_NVME	{ .name = "8d2a:00:00.0", .vendor = 0x1414, .device = 0xb111 }
+
+struct why_case {
+	const char *desc;
+	struct pci_p2pdma_pair_info info;
+	const char *want;
+};
+
+static const struct why_case why_cases[] = {
+	{ "same function",
+	  { .map_type = PCI_P2PDMA_MAP_BUS_ADDR, .distance = 0,
+	    .rule = PCI_P2PDMA_RULE_BRIDGE, .common = "0000:03:00.0",
+	    .same_host_bridge = true, .host = { Q35, Q35 } },
+	  "same function" },
+	{ "switch",
+	  { .map_type = PCI_P2PDMA_MAP_BUS_ADDR, .distance = 4,
+	    .rule = PCI_P2PDMA_RULE_BRIDGE, .common = "0000:02:00.0",
+	    .same_host_bridge = true, .host = { Q35, Q35 } },
+	  "common upstream bridge 0000:02:00.0, no ACS redirect" },
+	{ "ACS redirect, refused",
+	  { .map_type = PCI_P2PDMA_MAP_NOT_SUPPORTED, .distance = -1,
+	    .rule = PCI_P2PDMA_RULE_REFUSED, .common = "0000:02:00.0",
+	    .acs = "0000:03:01.0", .acs_count = 1,
+	    .same_host_bridge = true, .host = { Q35, Q35 } },
+	  "common upstream bridge 0000:02:00.0 but ACS redirect at 0000:03:01.0; host bridge 0000:00:00.0 [8086:29c0] neither in the built-in list nor in pci_p2pdma.allow"
+	},
+	/* the core names no ACS device: no NULL pointer to print */
+	{ "ACS redirect, no name",
+	  { .map_type = PCI_P2PDMA_MAP_NOT_SUPPORTED, .distance = -1,
+	    .rule = PCI_P2PDMA_RULE_REFUSED, .common = "0000:02:00.0",
+	    .same_host_bridge = true, .host = { Q35, Q35 } },
+	  "common upstream bridge 0000:02:00.0 but ACS redirect at ?; host bridge 0000:00:00.0 [8086:29c0] neither in the built-in list nor in pci_p2pdma.allow"
+	},
+	{ "root ports, refused",
+	  { .map_type = PCI_P2PDMA_MAP_NOT_SUPPORTED, .distance = -1,
+	    .rule = PCI_P2PDMA_RULE_REFUSED,
+	    .same_host_bridge = true, .host = { Q35, Q35 } },
+	  "no common upstream bridge; host bridge 0000:00:00.0 [8086:29c0] neither in the built-in list nor in pci_p2pdma.allow"
+	},
+	{ "hyper-v, allowlist",
+	  { .map_type = PCI_P2PDMA_MAP_THRU_HOST_BRIDGE, .distance = 2,
+	    .rule = PCI_P2PDMA_RULE_ALLOWLIST,
+	    .host = { HV_GPU, HV_NVME },
+	    .allow = "pair=c05b:00:00.0+8d2a:00:00.0" },
+	  "no common upstream bridge; host bridges c05b:00:00.0 [10de:2330] and 8d2a:00:00.0 [1414:b111], allowed by pci_p2pdma.allow (pair=c05b:00:00.0+8d2a:00:00.0)"
+	},
+	{ "built-in list",
+	  { .map_type = PCI_P2PDMA_MAP_THRU_HOST_BRIDGE, .distance = 4,
+	    .rule = PCI_P2PDMA_RULE_HOST_LIST,
+	    .same_host_bridge = true, .host = { Q35, Q35 } },
+	  "no common upstream bridge; host bridge 0000:00:00.0 [8086:29c0], allowed by the built-in list"
+	},
+	{ "cpu",
+	  { .map_type = PCI_P2PDMA_MAP_THRU_HOST_BRIDGE, .distance = 4,
+	    .rule = PCI_P2PDMA_RULE_CPU,
+	    .same_host_bridge = true, .host = { Q35, Q35 } },
+	  "no common upstream bridge; host bridge 0000:00:00.0 [8086:29c0], allowed: the CPU routes P2P (AMD Zen)"
+	},
+	{ "two sockets",
+	  { .map_type = PCI_P2PDMA_MAP_NOT_SUPPORTED, .distance = -1,
+	    .rule = PCI_P2PDMA_RULE_REFUSED, .same_host_required = true,
+	    .host = { Q35, { } } },
+	  "no common upstream bridge; host bridges 0000:00:00.0 [8086:29c0] and (no 00.0 or Root Port on the root bus), refused: the built-in list keeps P2P below one host bridge"
+	},
+};
+
+static void why_case_desc(const struct why_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(why, why_cases, why_case_desc);
+
+static void p2p_topo_why(struct kunit *test)
+{
+	const struct why_case *c = test->param_value;
+	char *buf = kunit_kzalloc(test, P2P_TOPO_WHY_MAX, GFP_KERNEL);
+	int len;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	len = p2p_topo_pair_why(&c->info, buf, P2P_TOPO_WHY_MAX);
+	KUNIT_EXPECT_STREQ(test, buf, c->want);
+	KUNIT_EXPECT_EQ(test, len, (int)strlen(buf));
+}
+
+/* the longest text fits, and a short buffer is cut, never overrun */
+static void p2p_topo_why_size(struct kunit *test)
+{
+	/* the longest parts: names, no host bridge devices, a full entry */
+	struct pci_p2pdma_pair_info info = {
+		.map_type = PCI_P2PDMA_MAP_THRU_HOST_BRIDGE, .distance = 2,
+		.rule = PCI_P2PDMA_RULE_ALLOWLIST,
+		.common = "12345678:ff:1f.7", .acs = "12345678:fe:1f.7",
+	};
+	char *buf = kunit_kzalloc(test, P2P_TOPO_WHY_MAX + 1, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	memset(info.allow, 'a', sizeof(info.allow) - 1);
+	KUNIT_EXPECT_LT(test, p2p_topo_pair_why(&info, buf, P2P_TOPO_WHY_MAX),
+			P2P_TOPO_WHY_MAX - 1);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, info.allow));
+
+	memset(buf, 'x', P2P_TOPO_WHY_MAX + 1);
+	KUNIT_EXPECT_EQ(test, p2p_topo_pair_why(&info, buf, 16), 15);
+	KUNIT_EXPECT_EQ(test, strlen(buf), (size_t)15);
+	KUNIT_EXPECT_EQ(test, buf[16], 'x');
+}
+
+/*
+ * A PCI device with a driver whose name lives in memory the test owns: the
+ * test stands in for the driver core, which unbinds under the device lock,
+ * and for module unload, which frees the name.  Nothing is registered.
+ */
+struct fake_bound {
+	struct pci_dev *pdev;
+	struct device_driver *drv;
+	char *name;
+};
+
+static void fake_bound_init(struct kunit *test, struct fake_bound *f,
+			    const char *name)
+{
+	f->pdev = kunit_kzalloc(test, sizeof(*f->pdev), GFP_KERNEL);
+	f->drv = kunit_kzalloc(test, sizeof(*f->drv), GFP_KERNEL);
+	f->name = kunit_kzalloc(test, 32, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f->pdev);
+	KUNIT_ASSERT_NOT_NULL(test, f->drv);
+	KUNIT_ASSERT_NOT_NULL(test, f->name);
+	mutex_init(&f->pdev->dev.mutex);
+	strscpy(f->name, name, 32);
+	f->drv->name = f->name;
+	f->pdev->dev.driver = f->drv;
+}
+
+/* unbind and unload: the name's memory is reused */
+static void fake_bound_unload(struct fake_bound *f)
+{
+	device_lock(&f->pdev->dev);
+	f->pdev->dev.driver = NULL;
+	device_unlock(&f->pdev->dev);
+	memset(f->name, 'X', 31);
+}
+
+/* finding 7: the name outlives the driver it was read from */
+static void p2p_topo_driver_name_copied(struct kunit *test)
+{
+	char buf[P2P_TOPO_DRIVER_MAX];
+	struct fake_bound f;
+	const char *got;
+
+	fake_bound_init(test, &f, "nvme");
+	got = p2p_topo_driver_name(f.pdev, buf, sizeof(buf));
+	fake_bound_unload(&f);
+	KUNIT_EXPECT_STREQ(test, got, "nvme");
+	KUNIT_EXPECT_PTR_NE(test, got, (const char *)f.name);
+
+	KUNIT_EXPECT_STREQ(test, p2p_topo_driver_name(f.pdev, buf, sizeof(buf)),
+			   "-");
+}
+
+static void p2p_topo_driver_name_size(struct kunit *test)
+{
+	char buf[8];
+	struct fake_bound f;
+
+	fake_bound_init(test, &f, "a_rather_long_driver_name");
+	memset(buf, 'x', sizeof(buf));
+	KUNIT_EXPECT_STREQ(test, p2p_topo_driver_name(f.pdev, buf, 5), "a_ra");
+	KUNIT_EXPECT_EQ(test, buf[5], 'x');
+}
+
+struct name_reader {
+	struct pci_dev *pdev;
+	char buf[P2P_TOPO_DRIVER_MAX];
+	struct completion done;
+};
+
+static int name_reader_fn(void *data)
+{
+	struct name_reader *r = data;
+
+	p2p_topo_driver_name(r->pdev, r->buf, sizeof(r->buf));
+	complete(&r->done);
+	return 0;
+}
+
+/* the copy is made under the device lock, which holds the driver bound */
+static void p2p_topo_driver_name_locked(struct kunit *test)
+{
+	struct name_reader *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct task_struct *t;
+	struct fake_bound f;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	fake_bound_init(test, &f, "nvme");
+	r->pdev = f.pdev;
+	init_completion(&r->done);
+
+	/* the driver core is unbinding: it holds the lock */
+	device_lock(&f.pdev->dev);
+	t = kthread_run(name_reader_fn, r, "p2p_topo_kunit");
+	if (IS_ERR(t)) {
+		device_unlock(&f.pdev->dev);
+		KUNIT_FAIL(test, "kthread_run: %ld", PTR_ERR(t));
+		return;
+	}
+	KUNIT_EXPECT_FALSE_MSG(test,
+			       wait_for_completion_timeout(&r->done,
+							   msecs_to_jiffies(200)),
+			       "the name was read while the device lock was held");
+	f.pdev->dev.driver = NULL;
+	device_unlock(&f.pdev->dev);
+	memset(f.name, 'X', 31);
+
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&r->done, 10 * HZ));
+	KUNIT_EXPECT_STREQ(test, r->buf, "-");
+}
+
 static struct kunit_case p2p_topo_cases[] = {
 	KUNIT_CASE(p2p_topo_xfer_good),
 	KUNIT_CASE(p2p_topo_xfer_bad),
 	KUNIT_CASE(p2p_topo_xfer_raw_bytes),
 	KUNIT_CASE(p2p_topo_bdf),
 	KUNIT_CASE(p2p_topo_names),
+	KUNIT_CASE(p2p_topo_codes),
+	KUNIT_CASE_PARAM(p2p_topo_why, why_gen_params),
+	KUNIT_CASE(p2p_topo_why_size),
+	KUNIT_CASE(p2p_topo_driver_name_copied),
+	KUNIT_CASE(p2p_topo_driver_name_size),
+	KUNIT_CASE(p2p_topo_driver_name_locked),
 	{}
 };
 
@@ -155,6 +403,6 @@ static struct kunit_suite p2p_topo_suite = {
 
 kunit_test_suite(p2p_topo_suite);
 
-MODULE_IMPORT_NS(P2P_TOPO);
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 MODULE_DESCRIPTION("KUnit tests for p2p_topo");
 MODULE_LICENSE("GPL");

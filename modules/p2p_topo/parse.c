@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * parse.c - p2p_topo's pure helpers: parsing of the "xfer" command and
- * names of the map types.  No allocation, no global state (KUnit-tested).
+ * parse.c - p2p_topo's pure helpers: parsing of the "xfer" command, names
+ * of the map types, and the text that says why a pair gets its map type.
+ * No allocation, no locking, no global state (p2p_topo_kunit tests them).
  */
 #include <linux/ctype.h>
 #include <linux/dma-map-ops.h>
 #include <linux/errno.h>
-#include <linux/export.h>
 #include <linux/kernel.h>
 #include <linux/pci.h>
+#include <linux/pci-p2pdma.h>
 #include <linux/string.h>
+#include <kunit/visibility.h>
 
 #include "p2p_topo.h"
 
@@ -61,7 +63,7 @@ int p2p_topo_parse_bdf(const char *s, u32 *domain, u8 *bus, u8 *devfn)
 	*devfn = PCI_DEVFN(slot, fn);
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(p2p_topo_parse_bdf, P2P_TOPO);
+EXPORT_SYMBOL_IF_KUNIT(p2p_topo_parse_bdf);
 
 /**
  * p2p_topo_parse_xfer - parse "PATH OFFSET LENGTH TARGET [REPEAT]"
@@ -140,7 +142,7 @@ int p2p_topo_parse_xfer(const char *buf, size_t count,
 	*req = r;
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(p2p_topo_parse_xfer, P2P_TOPO);
+EXPORT_SYMBOL_IF_KUNIT(p2p_topo_parse_xfer);
 
 /**
  * p2p_topo_map_name - the name p2p_topo prints for a map type
@@ -159,4 +161,98 @@ const char *p2p_topo_map_name(int map_type)
 		return "unknown";
 	}
 }
-EXPORT_SYMBOL_NS_GPL(p2p_topo_map_name, P2P_TOPO);
+EXPORT_SYMBOL_IF_KUNIT(p2p_topo_map_name);
+
+/**
+ * p2p_topo_map_code - the short name of a map type, for the matrix
+ * @map_type: enum pci_p2pdma_map_type
+ * @distance: the pair's distance (0: the provider is the client)
+ */
+const char *p2p_topo_map_code(int map_type, int distance)
+{
+	switch (map_type) {
+	case PCI_P2PDMA_MAP_BUS_ADDR:
+		return distance ? "BUS" : "SELF";
+	case PCI_P2PDMA_MAP_THRU_HOST_BRIDGE:
+		return "HB";
+	default:
+		return "X";
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(p2p_topo_map_code);
+
+/* "NAME [VVVV:DDDD]", or what the core found instead */
+static int p2p_topo_host_desc(const struct pci_p2pdma_host_info *h,
+			      char *buf, size_t size)
+{
+	if (!h->name[0])
+		return scnprintf(buf, size, "(no 00.0 or Root Port on the root bus)");
+	return scnprintf(buf, size, "%s [%04x:%04x]", h->name, h->vendor,
+			 h->device);
+}
+
+/**
+ * p2p_topo_pair_why - why the P2PDMA core gives a pair its map type
+ * @info: the core's answer for the pair (pci_p2pdma_get_pair_info())
+ * @buf: output, always NUL-terminated when @size > 0
+ * @size: size of @buf
+ *
+ * E.g. "common upstream bridge 0000:01:00.0, no ACS redirect", or "no
+ * common upstream bridge; host bridge 0000:00:00.0 [8086:29c0] neither in
+ * the built-in list nor in pci_p2pdma.allow".
+ *
+ * Return: the number of characters written (scnprintf()).
+ */
+int p2p_topo_pair_why(const struct pci_p2pdma_pair_info *info, char *buf,
+		      size_t size)
+{
+	int len;
+
+	if (info->rule == PCI_P2PDMA_RULE_BRIDGE) {
+		if (!info->distance)
+			return scnprintf(buf, size, "same function");
+		return scnprintf(buf, size, "common upstream bridge %s, no ACS redirect",
+				 info->common[0] ? info->common : "?");
+	}
+
+	if (info->common[0])
+		len = scnprintf(buf, size, "common upstream bridge %s but ACS redirect at %s; ",
+				info->common, info->acs[0] ? info->acs : "?");
+	else
+		len = scnprintf(buf, size, "no common upstream bridge; ");
+
+	if (info->same_host_bridge) {
+		len += scnprintf(buf + len, size - len, "host bridge ");
+		len += p2p_topo_host_desc(&info->host[0], buf + len, size - len);
+	} else {
+		len += scnprintf(buf + len, size - len, "host bridges ");
+		len += p2p_topo_host_desc(&info->host[0], buf + len, size - len);
+		len += scnprintf(buf + len, size - len, " and ");
+		len += p2p_topo_host_desc(&info->host[1], buf + len, size - len);
+	}
+
+	switch (info->rule) {
+	case PCI_P2PDMA_RULE_CPU:
+		len += scnprintf(buf + len, size - len,
+				 ", allowed: the CPU routes P2P (AMD Zen)");
+		break;
+	case PCI_P2PDMA_RULE_HOST_LIST:
+		len += scnprintf(buf + len, size - len,
+				 ", allowed by the built-in list");
+		break;
+	case PCI_P2PDMA_RULE_ALLOWLIST:
+		len += scnprintf(buf + len, size - len,
+				 ", allowed by pci_p2pdma.allow (%s)", info->allow);
+		break;
+	default:
+		if (info->same_host_required)
+			len += scnprintf(buf + len, size - len,
+					 ", refused: the built-in list keeps P2P below one host bridge");
+		else
+			len += scnprintf(buf + len, size - len,
+					 " neither in the built-in list nor in pci_p2pdma.allow");
+		break;
+	}
+	return len;
+}
+EXPORT_SYMBOL_IF_KUNIT(p2p_topo_pair_why);
