@@ -8,6 +8,9 @@
  *
  * Support and CI read these to confirm what a VM really runs; the VM smoke
  * test compares them with the repository.
+ *
+ * One file per concern: info.c (this, the sysfs files) and list_fmt.c (the
+ * text of a list).  No locks: everything shown is constant.
  */
 #include <linux/kobject.h>
 #include <linux/module.h>

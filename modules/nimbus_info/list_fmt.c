@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * list_fmt.c - render a list of strings for a sysfs attribute.
+ * A pure function: no allocation, no locking, no global state
+ * (nimbus_info_kunit tests it).
  */
-#include <linux/export.h>
 #include <linux/string.h>
+#include <kunit/visibility.h>
 
 #include "nimbus_info.h"
 
@@ -49,4 +51,4 @@ ssize_t nimbus_format_list(char *buf, size_t size, const char *const *items,
 	buf[len] = '\0';
 	return len;
 }
-EXPORT_SYMBOL_NS_GPL(nimbus_format_list, NIMBUS_INFO);
+EXPORT_SYMBOL_IF_KUNIT(nimbus_format_list);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests for nimbus_format_list().
+ * KUnit tests for nimbus_format_list(), its own module
+ * (nimbus_info_kunit.ko) calling what nimbus_info.ko exports for KUnit only.
  */
 #include <kunit/test.h>
 #include <linux/module.h>
@@ -72,6 +73,6 @@ static struct kunit_suite nimbus_info_suite = {
 
 kunit_test_suite(nimbus_info_suite);
 
-MODULE_IMPORT_NS(NIMBUS_INFO);
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 MODULE_DESCRIPTION("KUnit tests for nimbus_info");
 MODULE_LICENSE("GPL");
