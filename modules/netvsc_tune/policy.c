@@ -1,17 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * netvsc_tune policy arithmetic. Everything here is a pure function of its
- * arguments (see policy.h); tune.c reads the VM and the devices and calls
- * these, policy_kunit.c checks them for VM shapes not available here.
+ * netvsc_tune policy: what a device should get, whether a knob may be
+ * written, how CPUs are dealt to TX queues, and the parsers. Everything
+ * here is a pure function of its arguments: the other files read the VM
+ * and the devices and call these, netvsc_tune_kunit.c checks them for VM
+ * shapes and sequences of events not available in a test VM. Each one is
+ * exported to the KUnit suite only (EXPORT_SYMBOL_IF_KUNIT).
  */
 
+#include <kunit/visibility.h>
 #include <linux/ctype.h>
 #include <linux/errno.h>
+#include <linux/export.h>
 #include <linux/kernel.h>
 #include <linux/minmax.h>
 #include <linux/string.h>
 
-#include "policy.h"
+#include "netvsc_tune.h"
 
 static const char * const nt_profile_names[NT_PROFILE_COUNT] = {
 	[NT_PROFILE_OFF] = "off",
@@ -42,6 +47,7 @@ int nt_profile_parse(const char *s, enum nt_profile *out)
 	}
 	return -EINVAL;
 }
+EXPORT_SYMBOL_IF_KUNIT(nt_profile_parse);
 
 /**
  * nt_profile_name - name of a profile
@@ -55,6 +61,7 @@ const char *nt_profile_name(enum nt_profile p)
 		return "?";
 	return nt_profile_names[p];
 }
+EXPORT_SYMBOL_IF_KUNIT(nt_profile_name);
 
 /**
  * nt_policy_channels - combined channel count a profile asks for
@@ -68,8 +75,9 @@ const char *nt_profile_name(enum nt_profile p)
  *	physical core, at least one per NUMA node. hv_netvsc is not planned
  *	with this rule: it sizes itself at probe (NT_PLAN_SIZED_AT_PROBE).
  * throughput: one channel per online CPU.
- * latency: one channel per physical core, at least one per NUMA node: no
- *	two channels' interrupts on SMT siblings of one core.
+ * latency: one channel per physical core, at least one per NUMA node.
+ *	This is only a count: where the channels' interrupts run is the
+ *	driver's choice (on hv_netvsc, VMBus init_vp_index() places them).
  * off: the current count.
  *
  * Return: the count within 1..@dev_max, or 0 if @dev_max is 0 (leave the
@@ -104,6 +112,7 @@ u32 nt_policy_channels(enum nt_profile p, const struct nt_topology *t,
 
 	return clamp(chn, 1U, dev_max);
 }
+EXPORT_SYMBOL_IF_KUNIT(nt_policy_channels);
 
 static u32 nt_ring_keep(u32 cur, u32 max)
 {
@@ -132,6 +141,7 @@ void nt_policy_rings(enum nt_profile p, const struct nt_knobs *cur,
 		out->tx_ring = nt_ring_keep(cur->tx_ring, max->tx_ring);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(nt_policy_rings);
 
 /**
  * nt_policy_napi - NAPI knobs a profile asks for
@@ -161,6 +171,7 @@ void nt_policy_napi(enum nt_profile p, const struct nt_knobs *cur,
 		break;
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(nt_policy_napi);
 
 /**
  * nt_policy_offloads - GRO, LRO and the UDP flow hash a profile asks for
@@ -170,8 +181,11 @@ void nt_policy_napi(enum nt_profile p, const struct nt_knobs *cur,
  * @out: gro, lro and udp_l4 are written, nothing else
  *
  * Every tuned profile turns GRO on (software, it merges only what belongs
- * together) and hashes UDP on the ports as well, so that UDP flows between
- * two hosts spread over the channels as TCP flows do. latency turns LRO
+ * together) and asks for UDP to be hashed on the ports as well; where the
+ * rx-flow-hash is the device's RSS hash (mlx4/mlx5, virtio_net with RSS)
+ * that spreads the UDP flows between two hosts over the RX queues as TCP
+ * flows are. nt_policy_plan() leaves the hash alone where it is not
+ * (NT_PLAN_KEEP_UDP_HASH). latency turns LRO
  * off: the device holds segments back to merge them. The other profiles
  * keep LRO as it was: it must stay off on a forwarding host, and the
  * stack turns it off itself when forwarding is enabled.
@@ -185,6 +199,7 @@ void nt_policy_offloads(enum nt_profile p, const struct nt_knobs *cur,
 	out->lro = p == NT_PROFILE_LATENCY && max->lro ? 0 : cur->lro;
 	out->udp_l4 = tuned && max->udp_l4 ? 1 : cur->udp_l4;
 }
+EXPORT_SYMBOL_IF_KUNIT(nt_policy_offloads);
 
 /**
  * nt_xps_queue - TX queue of a CPU in the XPS spread
@@ -199,6 +214,46 @@ u32 nt_xps_queue(u32 cpu_index, u32 txq)
 {
 	return cpu_index % max(txq, 1U);
 }
+EXPORT_SYMBOL_IF_KUNIT(nt_xps_queue);
+
+/**
+ * nt_xps_assign - TX queue of every online CPU in the XPS spread
+ * @local: per online CPU, in CPU order: it is on the device's NUMA node
+ * @ncpus: number of online CPUs
+ * @txq: real TX queues of the device, 0 is read as 1
+ * @queue: per online CPU, its queue
+ *
+ * The CPUs of the device's node are dealt first, then the others, each in
+ * turn as nt_xps_queue() deals them: every queue gets a CPU of the
+ * device's node while the node has enough, and every CPU still gets a
+ * queue, so no CPU falls back to the stack's hash.
+ */
+void nt_xps_assign(const bool *local, u32 ncpus, u32 txq, u32 *queue)
+{
+	u32 i, rank = 0;
+
+	for (i = 0; i < ncpus; i++)
+		if (local[i])
+			queue[i] = nt_xps_queue(rank++, txq);
+	for (i = 0; i < ncpus; i++)
+		if (!local[i])
+			queue[i] = nt_xps_queue(rank++, txq);
+}
+EXPORT_SYMBOL_IF_KUNIT(nt_xps_assign);
+
+/**
+ * nt_profile_spreads_xps - does a profile spread XPS
+ * @p: the profile
+ *
+ * throughput and latency spread the CPUs over the TX queues of a device
+ * that has no XPS; balanced and off never do (they keep the original,
+ * which for a device the module may write is no XPS at all).
+ */
+bool nt_profile_spreads_xps(enum nt_profile p)
+{
+	return p == NT_PROFILE_THROUGHPUT || p == NT_PROFILE_LATENCY;
+}
+EXPORT_SYMBOL_IF_KUNIT(nt_profile_spreads_xps);
 
 static int nt_override(u32 ovr, u32 min, u32 max, u32 *val)
 {
@@ -217,7 +272,8 @@ static int nt_override(u32 ovr, u32 min, u32 max, u32 *val)
  * @cur: the device's current values
  * @max: the device's maxima (channels, rx_ring, tx_ring; 0 = not settable)
  * @ovr: per-knob overrides, NT_OVERRIDE_NONE = from the profile
- * @flags: NT_PLAN_SIZED_AT_PROBE: balanced keeps @cur's channel count
+ * @flags: NT_PLAN_SIZED_AT_PROBE: balanced keeps @cur's channel count;
+ *	NT_PLAN_KEEP_UDP_HASH: keep @cur's UDP hash
  * @out: the plan, written only on success
  *
  * With @p off the plan is @cur and the overrides are ignored. An override
@@ -249,6 +305,8 @@ int nt_policy_plan(enum nt_profile p, const struct nt_topology *t,
 	nt_policy_rings(p, cur, max, &plan);
 	nt_policy_napi(p, cur, &plan);
 	nt_policy_offloads(p, cur, max, &plan);
+	if (flags & NT_PLAN_KEEP_UDP_HASH)
+		plan.udp_l4 = cur->udp_l4;
 
 	ret = nt_override(ovr->channels, 1, max->channels, &plan.channels);
 	if (!ret)
@@ -258,9 +316,12 @@ int nt_policy_plan(enum nt_profile p, const struct nt_topology *t,
 	if (!ret)
 		ret = nt_override(ovr->defer_irqs, 0, NT_DEFER_IRQS_MAX,
 				  &plan.defer_irqs);
-	if (!ret)
-		ret = nt_override(ovr->gro_flush_ns, 0, NT_GRO_FLUSH_NS_MAX,
-				  &plan.gro_flush_ns);
+	if (!ret && ovr->gro_flush_ns != NT_OVERRIDE_NONE) {
+		if (ovr->gro_flush_ns > NT_GRO_FLUSH_NS_MAX)
+			ret = -EINVAL;
+		else
+			plan.gro_flush_ns = ovr->gro_flush_ns;
+	}
 	if (!ret)
 		ret = nt_override(ovr->gro, !max->gro, max->gro, &plan.gro);
 	if (!ret)
@@ -271,6 +332,7 @@ int nt_policy_plan(enum nt_profile p, const struct nt_topology *t,
 	*out = plan;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(nt_policy_plan);
 
 /**
  * nt_driver_sized_at_probe - does a driver size its channels to the VM
@@ -285,6 +347,117 @@ bool nt_driver_sized_at_probe(const char *driver)
 {
 	return driver && !strcmp(driver, "hv_netvsc");
 }
+EXPORT_SYMBOL_IF_KUNIT(nt_driver_sized_at_probe);
+
+/**
+ * nt_driver_plan_flags - nt_policy_plan() flags of a driver
+ * @driver: driver name, may be NULL
+ *
+ * hv_netvsc: NT_PLAN_SIZED_AT_PROBE (see nt_driver_sized_at_probe()) and
+ * NT_PLAN_KEEP_UDP_HASH: its rx-flow-hash only chooses the TX queue of
+ * outgoing packets (the host hashes what it receives), and UDP over IPv4
+ * and IPv6 is already hashed on the ports there (HV_DEFAULT_L4HASH).
+ */
+unsigned int nt_driver_plan_flags(const char *driver)
+{
+	if (nt_driver_sized_at_probe(driver))
+		return NT_PLAN_SIZED_AT_PROBE | NT_PLAN_KEEP_UDP_HASH;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(nt_driver_plan_flags);
+
+const char * const nt_knob_names[NT_K_COUNT] = {
+	[NT_K_CHANNELS] = "channels",
+	[NT_K_RX] = "rx",
+	[NT_K_TX] = "tx",
+	[NT_K_DEFER] = "defer",
+	[NT_K_GRO_NS] = "gro_ns",
+	[NT_K_GRO] = "gro",
+	[NT_K_LRO] = "lro",
+	[NT_K_UDP] = "udp_l4",
+	[NT_K_XPS] = "xps",
+};
+EXPORT_SYMBOL_IF_KUNIT(nt_knob_names);
+
+/**
+ * nt_own_decide - what a pass does with one knob of one device
+ * @o: the knob: original, our value, owner
+ * @cur: its value now, read at the start of the pass
+ * @want: the value the profile asks for (not used with @restore)
+ * @restore: the pass gives the original back
+ * @val: the value to write, set for NT_ACT_WRITE only
+ *
+ * A knob nobody else touched is written: not written by us yet and still
+ * at its original value, or ours and still at our value. A knob whose
+ * value is neither (someone changed it after us, or before our first
+ * write) is handed over (NT_ACT_OTHER) and never written again. A restore
+ * writes the original back only over our own value.
+ *
+ * Return: NT_ACT_KEEP, NT_ACT_WRITE or NT_ACT_OTHER.
+ */
+enum nt_act nt_own_decide(const struct nt_own *o, u64 cur, u64 want,
+			  bool restore, u64 *val)
+{
+	switch (o->owner) {
+	case NT_OWNER_NONE:
+		if (cur != o->orig)
+			return NT_ACT_OTHER;
+		if (restore || want == cur)
+			return NT_ACT_KEEP;
+		*val = want;
+		return NT_ACT_WRITE;
+	case NT_OWNER_OURS:
+		if (cur != o->ours)
+			return NT_ACT_OTHER;
+		want = restore ? o->orig : want;
+		if (want == cur)
+			return NT_ACT_KEEP;
+		*val = want;
+		return NT_ACT_WRITE;
+	default:
+		return NT_ACT_KEEP;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(nt_own_decide);
+
+/**
+ * nt_own_done - record what became of nt_own_decide()'s answer
+ * @o: the knob
+ * @act: nt_own_decide()'s answer
+ * @val: the value written (NT_ACT_WRITE)
+ * @err: 0 if the write took, else its error
+ * @restore: the pass gave the originals back
+ *
+ * A write that took makes the knob ours, or nobody's when it wrote the
+ * original back. A failed write keeps everything; a failed restore of our
+ * value is marked pending, to be tried again at the next pass.
+ */
+void nt_own_done(struct nt_own *o, enum nt_act act, u64 val, int err,
+		 bool restore)
+{
+	switch (act) {
+	case NT_ACT_OTHER:
+		o->owner = NT_OWNER_OTHER;
+		o->pending = false;
+		break;
+	case NT_ACT_WRITE:
+		if (err) {
+			o->pending = restore && o->owner == NT_OWNER_OURS;
+			break;
+		}
+		o->ours = val;
+		o->owner = val == o->orig ? NT_OWNER_NONE : NT_OWNER_OURS;
+		o->pending = false;
+		break;
+	default:
+		/* ours and equal to the original: nothing left to give back */
+		if (o->owner == NT_OWNER_OURS && o->ours == o->orig)
+			o->owner = NT_OWNER_NONE;
+		o->pending = false;
+		break;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(nt_own_done);
 
 /**
  * nt_rxfh_allows - does a new RX channel count fit the indirection table
@@ -299,6 +472,7 @@ bool nt_rxfh_allows(u32 new_rx_total, bool rxfh_configured, u32 max_entry)
 {
 	return !rxfh_configured || new_rx_total > max_entry;
 }
+EXPORT_SYMBOL_IF_KUNIT(nt_rxfh_allows);
 
 /**
  * nt_parse_u32 - parse a number within bounds
@@ -318,6 +492,7 @@ int nt_parse_u32(const char *s, u32 min, u32 max, u32 *out)
 	*out = v;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(nt_parse_u32);
 
 /**
  * nt_parse_onoff - parse "on" or "off"
@@ -336,6 +511,7 @@ int nt_parse_onoff(const char *s, u32 *out)
 		return -EINVAL;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(nt_parse_onoff);
 
 /**
  * nt_devprofile_parse - parse "IFNAME=PROFILE" of the device_profile parameter
@@ -380,6 +556,7 @@ int nt_devprofile_parse(const char *s, char *name, size_t size, int *profile)
 	name[len] = '\0';
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(nt_devprofile_parse);
 
 /**
  * nt_drivers_parse - parse the driver match list
@@ -430,6 +607,7 @@ int nt_drivers_parse(const char *s, char names[NT_MAX_DRIVERS][NT_DRIVER_NAME_LE
 	*count = n;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(nt_drivers_parse);
 
 /**
  * nt_drivers_match - is a driver in the list
@@ -449,3 +627,4 @@ bool nt_drivers_match(const char names[NT_MAX_DRIVERS][NT_DRIVER_NAME_LEN],
 			return true;
 	return false;
 }
+EXPORT_SYMBOL_IF_KUNIT(nt_drivers_match);

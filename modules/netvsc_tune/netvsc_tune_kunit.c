@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * KUnit suite "netvsc_tune_policy": the pure policy functions of
- * netvsc_tune for VM shapes from 1 to 416 vCPUs, NUMA layouts, device
- * maxima, overrides and bad input.
+ * KUnit suites of netvsc_tune, built as their own module
+ * (netvsc_tune_kunit.ko) against the functions netvsc_tune.ko exports to
+ * KUnit only (EXPORT_SYMBOL_IF_KUNIT):
+ * - "netvsc_tune_policy": the pure policy functions for VM shapes from 1 to
+ *   416 vCPUs, NUMA layouts, device maxima, overrides and bad input;
+ * - "netvsc_tune_owner": the ownership decision of one knob, alone and
+ *   through the sequences of events of issue 14's findings.
  */
 
 #include <kunit/test.h>
 #include <linux/errno.h>
 #include <linux/module.h>
+#include <linux/slab.h>
 
-#include "policy.h"
+#include "netvsc_tune.h"
 
 #define NONE NT_OVERRIDE_NONE
 
@@ -513,6 +518,132 @@ static void nt_test_sized_at_probe(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 12U, out.channels);
 }
 
+/* gro_flush_timeout is an unsigned long: no truncation at U32_MAX */
+static void nt_test_gro_flush_u64(struct kunit *test)
+{
+	struct nt_topology t = { 4, 2, 1 };
+	struct nt_knobs cur = { .channels = 4, .gro_flush_ns = 5000000000ULL };
+	struct nt_knobs max = { .channels = 4 };
+	struct nt_knobs ovr = no_ovr;
+	struct nt_knobs out = {};
+
+	/* balanced keeps the value as it is */
+	KUNIT_EXPECT_EQ(test, 0, nt_policy_plan(NT_PROFILE_BALANCED, &t, &cur,
+						&max, &ovr, 0, &out));
+	KUNIT_EXPECT_EQ(test, 5000000000ULL, out.gro_flush_ns);
+	/* an override above 10 ms does not fit */
+	ovr.gro_flush_ns = NT_GRO_FLUSH_NS_MAX + 1;
+	KUNIT_EXPECT_EQ(test, -EINVAL, nt_policy_plan(NT_PROFILE_BALANCED, &t,
+						      &cur, &max, &ovr, 0, &out));
+	ovr.gro_flush_ns = NT_GRO_FLUSH_NS_MAX;
+	KUNIT_EXPECT_EQ(test, 0, nt_policy_plan(NT_PROFILE_BALANCED, &t, &cur,
+						&max, &ovr, 0, &out));
+	KUNIT_EXPECT_EQ(test, (u64)NT_GRO_FLUSH_NS_MAX, out.gro_flush_ns);
+}
+
+/*
+ * hv_netvsc's rx-flow-hash only picks the TX queue, and UDP is hashed on
+ * the ports there already: no profile writes it. Elsewhere the tuned
+ * profiles ask for the ports.
+ */
+static void nt_test_udp_hash_tx_only(struct kunit *test)
+{
+	struct nt_topology t = { 16, 8, 1 };
+	struct nt_knobs cur = { .channels = 8, .udp_l4 = 0 };
+	struct nt_knobs max = { .channels = 64, .udp_l4 = 1 };
+	struct nt_knobs ovr = no_ovr;
+	struct nt_knobs out = {};
+	enum nt_profile p;
+
+	KUNIT_EXPECT_EQ(test, NT_PLAN_SIZED_AT_PROBE | NT_PLAN_KEEP_UDP_HASH,
+			nt_driver_plan_flags("hv_netvsc"));
+	KUNIT_EXPECT_EQ(test, 0U, nt_driver_plan_flags("mlx5_core"));
+	KUNIT_EXPECT_EQ(test, 0U, nt_driver_plan_flags(NULL));
+	for (p = NT_PROFILE_BALANCED; p < NT_PROFILE_COUNT; p++) {
+		KUNIT_EXPECT_EQ(test, 0, nt_policy_plan(p, &t, &cur, &max, &ovr,
+							nt_driver_plan_flags("hv_netvsc"),
+							&out));
+		KUNIT_EXPECT_EQ_MSG(test, 0U, out.udp_l4, "%s", nt_profile_name(p));
+		KUNIT_EXPECT_EQ(test, 0, nt_policy_plan(p, &t, &cur, &max, &ovr,
+							nt_driver_plan_flags("mlx5_core"),
+							&out));
+		KUNIT_EXPECT_EQ_MSG(test, 1U, out.udp_l4, "%s", nt_profile_name(p));
+	}
+}
+
+/* XPS: only throughput and latency spread */
+static void nt_test_xps_profiles(struct kunit *test)
+{
+	KUNIT_EXPECT_FALSE(test, nt_profile_spreads_xps(NT_PROFILE_OFF));
+	KUNIT_EXPECT_FALSE(test, nt_profile_spreads_xps(NT_PROFILE_BALANCED));
+	KUNIT_EXPECT_TRUE(test, nt_profile_spreads_xps(NT_PROFILE_THROUGHPUT));
+	KUNIT_EXPECT_TRUE(test, nt_profile_spreads_xps(NT_PROFILE_LATENCY));
+	KUNIT_EXPECT_FALSE(test, nt_profile_spreads_xps(NT_PROFILE_COUNT));
+}
+
+/* XPS spread: the device's node first, every CPU on a queue, loads even */
+static void nt_test_xps_numa(struct kunit *test)
+{
+	/* 8 CPUs, the device on the node of CPUs 4-7 */
+	static const bool node1[8] = { 0, 0, 0, 0, 1, 1, 1, 1 };
+	static const u32 two[8] = { 0, 1, 0, 1, 0, 1, 0, 1 };
+	static const u32 eight[8] = { 4, 5, 6, 7, 0, 1, 2, 3 };
+	static const u32 three[8] = { 1, 2, 0, 1, 0, 1, 2, 0 };
+	const u32 n = 416;
+	u32 queue[8], i, txq, q;
+	bool *local;
+	u32 *qs, *load;
+
+	nt_xps_assign(node1, 8, 2, queue);
+	for (i = 0; i < 8; i++)
+		KUNIT_EXPECT_EQ_MSG(test, two[i], queue[i], "CPU %u of 2 queues", i);
+	nt_xps_assign(node1, 8, 8, queue);
+	for (i = 0; i < 8; i++)
+		KUNIT_EXPECT_EQ_MSG(test, eight[i], queue[i], "CPU %u of 8 queues", i);
+	nt_xps_assign(node1, 8, 3, queue);
+	for (i = 0; i < 8; i++)
+		KUNIT_EXPECT_EQ_MSG(test, three[i], queue[i], "CPU %u of 3 queues", i);
+
+	/* 416 CPUs on 8 nodes, the device on node 3: its CPUs cover the queues */
+	local = kunit_kcalloc(test, n, sizeof(*local), GFP_KERNEL);
+	qs = kunit_kcalloc(test, n, sizeof(*qs), GFP_KERNEL);
+	load = kunit_kcalloc(test, 64, sizeof(*load), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, local);
+	KUNIT_ASSERT_NOT_NULL(test, qs);
+	KUNIT_ASSERT_NOT_NULL(test, load);
+	for (i = 0; i < n; i++)
+		local[i] = i / 52 == 3;
+	for (txq = 1; txq <= 64; txq++) {
+		u32 lo = U32_MAX, hi = 0;
+		bool seen[64] = {};
+
+		memset(load, 0, 64 * sizeof(*load));
+		nt_xps_assign(local, n, txq, qs);
+		for (i = 0; i < n; i++) {
+			KUNIT_ASSERT_LT(test, qs[i], txq);
+			load[qs[i]]++;
+			if (local[i])
+				seen[qs[i]] = true;
+		}
+		for (q = 0; q < txq; q++) {
+			lo = min(lo, load[q]);
+			hi = max(hi, load[q]);
+			/* 52 CPUs on the node: each queue gets one while they last */
+			if (q < 52)
+				KUNIT_EXPECT_TRUE_MSG(test, seen[q], "%u queues: queue %u",
+						      txq, q);
+		}
+		KUNIT_EXPECT_LE_MSG(test, hi - lo, 1U, "%u queues", txq);
+	}
+
+	/* no node (NUMA_NO_NODE: all CPUs local): the plain round robin */
+	for (i = 0; i < n; i++)
+		local[i] = true;
+	nt_xps_assign(local, n, 7, qs);
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ(test, nt_xps_queue(i, 7), qs[i]);
+}
+
 static struct kunit_case nt_policy_cases[] = {
 	KUNIT_CASE(nt_test_shapes),
 	KUNIT_CASE(nt_test_all_vcpus),
@@ -530,6 +661,10 @@ static struct kunit_case nt_policy_cases[] = {
 	KUNIT_CASE(nt_test_onoff),
 	KUNIT_CASE(nt_test_devprofile),
 	KUNIT_CASE(nt_test_sized_at_probe),
+	KUNIT_CASE(nt_test_gro_flush_u64),
+	KUNIT_CASE(nt_test_udp_hash_tx_only),
+	KUNIT_CASE(nt_test_xps_profiles),
+	KUNIT_CASE(nt_test_xps_numa),
 	{}
 };
 
@@ -538,7 +673,266 @@ static struct kunit_suite nt_policy_suite = {
 	.test_cases = nt_policy_cases,
 };
 
-kunit_test_suite(nt_policy_suite);
+/* ------------------------------------------------------------------ */
+/* netvsc_tune_owner: the ownership decision */
 
-MODULE_DESCRIPTION("KUnit tests for the netvsc_tune policy");
+#define NONE_ NT_OWNER_NONE
+#define OURS_ NT_OWNER_OURS
+#define OTHR_ NT_OWNER_OTHER
+
+struct own_case {
+	u8 owner;
+	u64 orig, ours, cur, want;
+	bool restore;
+	enum nt_act act;
+	u64 val;		/* for NT_ACT_WRITE */
+	const char *what;
+};
+
+static const struct own_case own_cases[] = {
+	/* first pass: untouched knobs are written, equal ones kept */
+	{ NONE_, 0, 0, 0, 1, false, NT_ACT_WRITE, 1, "first write" },
+	{ NONE_, 1, 1, 1, 1, false, NT_ACT_KEEP, 0, "already as wanted" },
+	/* udev/.link/NetworkManager changed it before our first write */
+	{ NONE_, 1, 1, 0, 1, false, NT_ACT_OTHER, 0, "changed before us" },
+	{ NONE_, 1, 1, 0, 0, false, NT_ACT_OTHER, 0, "changed to our plan before us" },
+	/* ours and untouched: re-applied to a new plan, or kept */
+	{ OURS_, 0, 1, 1, 2, false, NT_ACT_WRITE, 2, "new plan over ours" },
+	{ OURS_, 0, 1, 1, 1, false, NT_ACT_KEEP, 0, "ours, as wanted" },
+	{ OURS_, 0, 1, 1, 0, false, NT_ACT_WRITE, 0, "plan back to the original" },
+	/* someone changed our value: never written again */
+	{ OURS_, 1, 0, 1, 0, false, NT_ACT_OTHER, 0, "changed back after us" },
+	{ OURS_, 0, 1, 2, 1, false, NT_ACT_OTHER, 0, "changed after us" },
+	{ OTHR_, 0, 1, 0, 1, false, NT_ACT_KEEP, 0, "someone else's" },
+	{ OTHR_, 0, 1, 1, 2, false, NT_ACT_KEEP, 0, "someone else's, ours by chance" },
+	/* restore: only our value, back to the original */
+	{ OURS_, 7, 2, 2, 0, true, NT_ACT_WRITE, 7, "restore ours" },
+	{ OURS_, 7, 2, 3, 0, true, NT_ACT_OTHER, 0, "restore over someone's" },
+	{ OURS_, 7, 2, 7, 0, true, NT_ACT_OTHER, 0, "someone restored it" },
+	{ NONE_, 7, 7, 7, 2, true, NT_ACT_KEEP, 0, "restore, never written" },
+	{ NONE_, 7, 7, 3, 2, true, NT_ACT_OTHER, 0, "restore, changed by someone" },
+	{ OTHR_, 7, 2, 2, 2, true, NT_ACT_KEEP, 0, "restore, someone else's" },
+	/* exact over 64 bits: gro_flush_timeout above U32_MAX */
+	{ NONE_, 0x100000007ULL, 0, 7, 7, false, NT_ACT_OTHER, 0, "above U32_MAX" },
+	{ OURS_, 5000000000ULL, 200000, 200000, 0, true, NT_ACT_WRITE,
+	  5000000000ULL, "restore above U32_MAX" },
+};
+
+static void nt_test_own_decide(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(own_cases); i++) {
+		const struct own_case *c = &own_cases[i];
+		struct nt_own o = { .orig = c->orig, .ours = c->ours,
+				    .owner = c->owner };
+		u64 val = 0xdead;
+		enum nt_act act;
+
+		act = nt_own_decide(&o, c->cur, c->want, c->restore, &val);
+		KUNIT_EXPECT_EQ_MSG(test, c->act, act, "%s", c->what);
+		if (c->act == NT_ACT_WRITE)
+			KUNIT_EXPECT_EQ_MSG(test, c->val, val, "%s", c->what);
+		else
+			KUNIT_EXPECT_EQ_MSG(test, 0xdeadULL, val, "%s: value set", c->what);
+	}
+}
+
+static void nt_test_own_done(struct kunit *test)
+{
+	struct nt_own o = { .orig = 4, .ours = 4, .owner = NONE_ };
+
+	/* a write that took: ours */
+	nt_own_done(&o, NT_ACT_WRITE, 1, 0, false);
+	KUNIT_EXPECT_EQ(test, OURS_, o.owner);
+	KUNIT_EXPECT_EQ(test, 1ULL, o.ours);
+	KUNIT_EXPECT_EQ(test, 4ULL, o.orig);
+	/* a failed apply: nothing changes, nothing pending */
+	nt_own_done(&o, NT_ACT_WRITE, 2, -EIO, false);
+	KUNIT_EXPECT_EQ(test, OURS_, o.owner);
+	KUNIT_EXPECT_EQ(test, 1ULL, o.ours);
+	KUNIT_EXPECT_FALSE(test, o.pending);
+	/* a failed restore: originals kept, pending */
+	nt_own_done(&o, NT_ACT_WRITE, 4, -ENODEV, true);
+	KUNIT_EXPECT_EQ(test, OURS_, o.owner);
+	KUNIT_EXPECT_EQ(test, 1ULL, o.ours);
+	KUNIT_EXPECT_EQ(test, 4ULL, o.orig);
+	KUNIT_EXPECT_TRUE(test, o.pending);
+	/* the retry took: nobody's, nothing pending */
+	nt_own_done(&o, NT_ACT_WRITE, 4, 0, true);
+	KUNIT_EXPECT_EQ(test, NONE_, o.owner);
+	KUNIT_EXPECT_FALSE(test, o.pending);
+	/* writing the original under a plan also gives it back */
+	nt_own_done(&o, NT_ACT_WRITE, 9, 0, false);
+	nt_own_done(&o, NT_ACT_WRITE, 4, 0, false);
+	KUNIT_EXPECT_EQ(test, NONE_, o.owner);
+	/* handed over: for good, nothing pending */
+	o.pending = true;
+	nt_own_done(&o, NT_ACT_OTHER, 0, 0, true);
+	KUNIT_EXPECT_EQ(test, OTHR_, o.owner);
+	KUNIT_EXPECT_FALSE(test, o.pending);
+}
+
+/*
+ * One knob through a pass: decide, then record; the device's value is
+ * @dev, which a write changes unless @err.
+ */
+static enum nt_act pass(struct nt_own *o, u64 *dev, u64 want, bool restore,
+			int err)
+{
+	enum nt_act act;
+	u64 val = 0;
+
+	act = nt_own_decide(o, *dev, want, restore, &val);
+	if (act == NT_ACT_WRITE && !err)
+		*dev = val;
+	nt_own_done(o, act, val, err, restore);
+	return act;
+}
+
+/*
+ * Finding 1: balanced turns GRO on at load; the administrator turns it off
+ * ("ethtool -K eth0 gro off"); the next NETDEV_UP pass must leave it off,
+ * and so must every later pass and the unload.
+ */
+static void nt_test_admin_wins(struct kunit *test)
+{
+	struct nt_own gro = { .orig = 0, .ours = 0, .owner = NONE_ };
+	u64 dev = 0;
+
+	KUNIT_EXPECT_EQ(test, NT_ACT_WRITE, pass(&gro, &dev, 1, false, 0));
+	KUNIT_EXPECT_EQ(test, 1ULL, dev);
+	dev = 0;	/* ethtool -K eth0 gro off */
+	KUNIT_EXPECT_EQ(test, NT_ACT_OTHER, pass(&gro, &dev, 1, false, 0));
+	KUNIT_EXPECT_EQ(test, 0ULL, dev);
+	KUNIT_EXPECT_EQ(test, NT_ACT_KEEP, pass(&gro, &dev, 1, false, 0));
+	KUNIT_EXPECT_EQ(test, NT_ACT_KEEP, pass(&gro, &dev, 1, true, 0));
+	KUNIT_EXPECT_EQ(test, 0ULL, dev);
+}
+
+/*
+ * Finding 2: unload gives back only what is still ours. Channels stay as
+ * the administrator set them after us; defer, never written, is not
+ * "restored" to a stale load-time value.
+ */
+static void nt_test_restore_only_ours(struct kunit *test)
+{
+	struct nt_own chn = { .orig = 8, .ours = 8, .owner = NONE_ };
+	struct nt_own defer = { .orig = 0, .ours = 0, .owner = NONE_ };
+	struct nt_own rx = { .orig = 512, .ours = 512, .owner = NONE_ };
+	u64 dchn = 8, ddefer = 0, drx = 512;
+
+	/* load: channels 8 -> 2, rings 512 -> 4096; defer stays 0 */
+	pass(&chn, &dchn, 2, false, 0);
+	pass(&rx, &drx, 4096, false, 0);
+	pass(&defer, &ddefer, 0, false, 0);
+	/* the administrator: 4 channels, defer 5 */
+	dchn = 4;
+	ddefer = 5;
+	/* unload */
+	KUNIT_EXPECT_EQ(test, NT_ACT_OTHER, pass(&chn, &dchn, 0, true, 0));
+	KUNIT_EXPECT_EQ(test, NT_ACT_OTHER, pass(&defer, &ddefer, 0, true, 0));
+	KUNIT_EXPECT_EQ(test, NT_ACT_WRITE, pass(&rx, &drx, 0, true, 0));
+	KUNIT_EXPECT_EQ(test, 4ULL, dchn);
+	KUNIT_EXPECT_EQ(test, 5ULL, ddefer);
+	KUNIT_EXPECT_EQ(test, 512ULL, drx);
+}
+
+/*
+ * Finding 3: a restore that fails (-ENODEV while hv_netvsc detaches) keeps
+ * the original and is retried at the next pass, until it takes.
+ */
+static void nt_test_failed_restore_retried(struct kunit *test)
+{
+	struct nt_own chn = { .orig = 16, .ours = 16, .owner = NONE_ };
+	u64 dev = 16;
+
+	pass(&chn, &dev, 4, false, 0);
+	KUNIT_EXPECT_EQ(test, 4ULL, dev);
+	KUNIT_EXPECT_EQ(test, NT_ACT_WRITE, pass(&chn, &dev, 0, true, -ENODEV));
+	KUNIT_EXPECT_TRUE(test, chn.pending);
+	KUNIT_EXPECT_EQ(test, 16ULL, chn.orig);
+	KUNIT_EXPECT_EQ(test, NT_ACT_WRITE, pass(&chn, &dev, 0, true, -EINVAL));
+	KUNIT_EXPECT_TRUE(test, chn.pending);
+	KUNIT_EXPECT_EQ(test, NT_ACT_WRITE, pass(&chn, &dev, 0, true, 0));
+	KUNIT_EXPECT_FALSE(test, chn.pending);
+	KUNIT_EXPECT_EQ(test, 16ULL, dev);
+	KUNIT_EXPECT_EQ(test, NONE_, chn.owner);
+	/* and nothing more to do */
+	KUNIT_EXPECT_EQ(test, NT_ACT_KEEP, pass(&chn, &dev, 0, true, 0));
+}
+
+/*
+ * Profile switches: each plan is written over our own value; going back to
+ * the original value makes the knob nobody's, so a later change by
+ * someone else is theirs.
+ */
+static void nt_test_profile_switches(struct kunit *test)
+{
+	struct nt_own defer = { .orig = 7, .ours = 7, .owner = NONE_ };
+	u64 dev = 7;
+
+	KUNIT_EXPECT_EQ(test, NT_ACT_WRITE, pass(&defer, &dev, 2, false, 0));
+	KUNIT_EXPECT_EQ(test, NT_ACT_WRITE, pass(&defer, &dev, 0, false, 0));
+	KUNIT_EXPECT_EQ(test, OURS_, defer.owner);
+	KUNIT_EXPECT_EQ(test, NT_ACT_WRITE, pass(&defer, &dev, 7, false, 0));
+	KUNIT_EXPECT_EQ(test, NONE_, defer.owner);
+	KUNIT_EXPECT_EQ(test, NT_ACT_KEEP, pass(&defer, &dev, 7, true, 0));
+	dev = 3;
+	KUNIT_EXPECT_EQ(test, NT_ACT_OTHER, pass(&defer, &dev, 2, false, 0));
+	KUNIT_EXPECT_EQ(test, 3ULL, dev);
+}
+
+/*
+ * XPS as labels: a device with masks at first sight is someone else's; an
+ * empty one gets our spread, re-spread while it holds ours, and given
+ * back empty.
+ */
+static void nt_test_xps_labels(struct kunit *test)
+{
+	struct nt_own xps = { .orig = NT_XPS_EMPTY, .ours = NT_XPS_EMPTY,
+			      .owner = NONE_ };
+	u64 val = 0;
+
+	KUNIT_EXPECT_EQ(test, NT_ACT_OTHER,
+			nt_own_decide(&xps, NT_XPS_ELSE, NT_XPS_SPREAD, false, &val));
+	KUNIT_EXPECT_EQ(test, NT_ACT_WRITE,
+			nt_own_decide(&xps, NT_XPS_EMPTY, NT_XPS_SPREAD, false, &val));
+	KUNIT_EXPECT_EQ(test, (u64)NT_XPS_SPREAD, val);
+	nt_own_done(&xps, NT_ACT_WRITE, NT_XPS_OURS, 0, false);
+	KUNIT_EXPECT_EQ(test, NT_ACT_KEEP,
+			nt_own_decide(&xps, NT_XPS_OURS, NT_XPS_OURS, false, &val));
+	KUNIT_EXPECT_EQ(test, NT_ACT_WRITE,
+			nt_own_decide(&xps, NT_XPS_OURS, NT_XPS_SPREAD, false, &val));
+	/* balanced keeps the original: ours goes */
+	KUNIT_EXPECT_EQ(test, NT_ACT_WRITE,
+			nt_own_decide(&xps, NT_XPS_OURS, NT_XPS_EMPTY, false, &val));
+	KUNIT_EXPECT_EQ(test, (u64)NT_XPS_EMPTY, val);
+	KUNIT_EXPECT_EQ(test, NT_ACT_WRITE,
+			nt_own_decide(&xps, NT_XPS_OURS, NT_XPS_SPREAD, true, &val));
+	KUNIT_EXPECT_EQ(test, (u64)NT_XPS_EMPTY, val);
+	KUNIT_EXPECT_EQ(test, NT_ACT_OTHER,
+			nt_own_decide(&xps, NT_XPS_ELSE, NT_XPS_OURS, true, &val));
+}
+
+static struct kunit_case nt_owner_cases[] = {
+	KUNIT_CASE(nt_test_own_decide),
+	KUNIT_CASE(nt_test_own_done),
+	KUNIT_CASE(nt_test_admin_wins),
+	KUNIT_CASE(nt_test_restore_only_ours),
+	KUNIT_CASE(nt_test_failed_restore_retried),
+	KUNIT_CASE(nt_test_profile_switches),
+	KUNIT_CASE(nt_test_xps_labels),
+	{}
+};
+
+static struct kunit_suite nt_owner_suite = {
+	.name = "netvsc_tune_owner",
+	.test_cases = nt_owner_cases,
+};
+
+kunit_test_suites(&nt_policy_suite, &nt_owner_suite);
+
+MODULE_DESCRIPTION("KUnit tests for netvsc_tune");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
