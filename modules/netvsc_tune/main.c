@@ -9,9 +9,12 @@
  * This file: module init/exit, the netdev notifier, the device records
  * and the work that runs the passes.
  *
- * Records: one per net device of a listed driver (or one that still holds
- * a value of ours), created at NETDEV_REGISTER or at a "drivers" write,
- * deleted at the real NETDEV_UNREGISTER. A namespace move (UNREGISTER then
+ * Records: one per net device of a listed driver, created at
+ * NETDEV_REGISTER or at the "drivers" write that lists its driver, deleted
+ * at the real NETDEV_UNREGISTER. When its driver leaves the list the
+ * record gets its restore pass and then lies dormant (no passes, not in
+ * "state"), so that the knobs handed over to someone else stay theirs if
+ * the driver comes back. A namespace move (UNREGISTER then
  * REGISTER of the same device, reg_state staying NETREG_REGISTERED) keeps
  * the record. A device's own profile outlives an unbind/rebind of its
  * driver: it is parked by driver, parent device and dev_port, and given to
@@ -85,17 +88,31 @@ struct nt_dev *nt_find(struct net_device *dev)
 	return NULL;
 }
 
+/*
+ * A record needs passes while its driver is listed, while it holds a value
+ * of ours (a restore to do or pending), or before its driver is known.
+ */
+static bool nt_wants_pass(struct nt_dev *nd)
+{
+	return !nd->drv_known || nt_tuned(nd) || nt_driver_listed(nd->drv);
+}
+
 /**
- * nt_queue_dev - a pass over this device is due
+ * nt_queue_dev - a pass over this device is due, unless it is dormant
  * @nd: the record
  *
  * nt_kick() starts the work that runs it.
+ *
+ * Return: true if the record is queued.
  */
-void nt_queue_dev(struct nt_dev *nd)
+bool nt_queue_dev(struct nt_dev *nd)
 {
 	ASSERT_RTNL();
+	if (!nt_wants_pass(nd))
+		return false;
 	if (list_empty(&nd->qnode))
 		list_add_tail(&nd->qnode, &nt_queue);
+	return true;
 }
 
 /**
@@ -135,19 +152,6 @@ static void nt_free(struct nt_dev *nd)
 	list_del(&nd->qnode);
 	nt_xps_free(nd);
 	kfree(nd);
-}
-
-/**
- * nt_maybe_free - drop a record nobody needs
- * @nd: the record
- *
- * Records are kept for devices of listed drivers only, and for devices
- * that still hold a value of ours (a restore pending).
- */
-void nt_maybe_free(struct nt_dev *nd)
-{
-	if (nd->drv_known && !nd->match && !nt_tuned(nd))
-		nt_free(nd);
 }
 
 /* keep @nd's own profile for the device's next binding */
@@ -232,8 +236,10 @@ static void nt_unpark_all(void)
  * "drivers" write) and, for a listed driver, the first values, which are
  * the originals. A device that cannot be reached now gets a record
  * without either; its first pass fills them in.
+ *
+ * Return: true if a record was made (and queued for its first pass).
  */
-void nt_dev_seen(struct net_device *dev)
+bool nt_dev_seen(struct net_device *dev)
 {
 	char drv[NT_DRIVER_NAME_LEN];
 	struct nt_read r;
@@ -247,7 +253,7 @@ void nt_dev_seen(struct net_device *dev)
 		nt_driver_name(dev, drv, sizeof(drv));
 		if (!nt_driver_listed(drv)) {
 			nt_access_end(dev);
-			return;
+			return false;
 		}
 	}
 	nd = kzalloc(sizeof(*nd), GFP_KERNEL);
@@ -255,7 +261,7 @@ void nt_dev_seen(struct net_device *dev)
 		if (present)
 			nt_access_end(dev);
 		pr_warn("%s: no memory, not tuned\n", netdev_name(dev));
-		return;
+		return false;
 	}
 	INIT_LIST_HEAD(&nd->qnode);
 	nd->dev = dev;
@@ -273,7 +279,7 @@ void nt_dev_seen(struct net_device *dev)
 	if (nt_pending_take(dev, &profile))
 		nd->own_profile = profile;
 	list_add_tail(&nd->node, &nt_devs);
-	nt_queue_dev(nd);
+	return nt_queue_dev(nd);
 }
 
 /**
@@ -308,25 +314,20 @@ static int nt_netdev_event(struct notifier_block *nb, unsigned long event,
 		if (nt_stopping)
 			break;
 		/* back from a namespace move: same record, same originals */
-		if (nd)
-			nt_queue_dev(nd);
-		else
-			nt_dev_seen(dev);
-		nt_kick();
+		if (nd ? nt_queue_dev(nd) : nt_dev_seen(dev))
+			nt_kick();
 		break;
 	case NETDEV_UP:
 	case NETDEV_CHANGE:
 		/* another look, without forgetting anything */
-		if (nd && !nt_stopping) {
-			nt_queue_dev(nd);
+		if (nd && !nt_stopping && nt_queue_dev(nd))
 			nt_kick();
-		}
 		break;
 	case NETDEV_CHANGENAME:
 		if (nd && !nt_stopping && nt_pending_take(dev, &profile)) {
 			nd->own_profile = profile;
-			nt_queue_dev(nd);
-			nt_kick();
+			if (nt_queue_dev(nd))
+				nt_kick();
 		}
 		break;
 	case NETDEV_UNREGISTER:
@@ -356,7 +357,6 @@ static void nt_work_fn(struct work_struct *work)
 		if (nd) {
 			list_del_init(&nd->qnode);
 			nt_pass(nd, false);
-			nt_maybe_free(nd);
 		}
 		rtnl_unlock();
 		if (!nd)

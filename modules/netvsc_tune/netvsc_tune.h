@@ -288,14 +288,13 @@ struct nt_config {
 extern struct list_head nt_devs;
 extern bool nt_stopping;
 struct nt_dev *nt_find(struct net_device *dev);
-void nt_queue_dev(struct nt_dev *nd);
+bool nt_queue_dev(struct nt_dev *nd);
 void nt_queue_all(void);
 void nt_kick(void);
 void nt_flush(void);
-void nt_dev_seen(struct net_device *dev);
+bool nt_dev_seen(struct net_device *dev);
 void nt_rescan(void);
 int nt_unpark(struct net_device *dev, const char *drv);
-void nt_maybe_free(struct nt_dev *nd);
 
 /* params.c */
 extern bool nt_live;

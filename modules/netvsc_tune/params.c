@@ -381,6 +381,9 @@ static int nt_devprofile_set(const char *val, const struct kernel_param *kp)
 	rtnl_lock();
 	dev = __dev_get_by_name(net, name);
 	nd = dev ? nt_find(dev) : NULL;
+	/* a dormant record (driver not listed) takes no profile either */
+	if (nd && nd->drv_known && !nt_driver_listed(nd->drv))
+		nd = NULL;
 	if (nd) {
 		nd->own_profile = profile;
 		nt_queue_dev(nd);
