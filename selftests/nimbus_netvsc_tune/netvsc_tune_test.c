@@ -11,8 +11,9 @@
  * topology in /sys/devices/system and the device's maxima, so the same
  * test holds on 1 or many vCPUs.
  *
- * - apply.*: each profile, at load and at runtime: every knob and every
- *   XPS mask follows the policy table, "state" agrees with the device;
+ * - apply.*: each profile, at load and at runtime, on a device with XPS
+ *   masks and on one without: every knob and every XPS mask follows the
+ *   policy table, "state" agrees with the device;
  * - runtime_switch_then_off: all profiles in turn, then "off" restores
  *   every original value exactly;
  * - rmmod_restores_all: two devices, unload restores both;
@@ -34,7 +35,33 @@
  *   unloads, tuned after every load, original after every unload, and
  *   unreclaimable slab not growing with them;
  * - virtio_net_multiqueue: drivers=virtio_net on a virtio-net device with
- *   several queue pairs (scripts/vm-test adds one), channels=max.
+ *   several queue pairs (scripts/vm-test adds one), channels=max; the XPS
+ *   masks virtio_net sets itself are kept.
+ *
+ * Ownership and life cycle (issue 14): the module owns a knob only while
+ * it holds the value the module wrote.
+ * - admin.*.change_survives_link_up: channels, rings, NAPI, GRO off and an
+ *   XPS mask set after the load survive link down/up, NETDEV_CHANGE, a
+ *   parameter write and the unload; "state" lists them in other=;
+ * - own.*.restores_only_ours: rmmod, profile=off, device_profile=IF=off
+ *   and the driver leaving "drivers" restore only the knobs still holding
+ *   the module's value, and tuning again leaves the others alone;
+ * - retry.*.failed_restore_keeps_originals: a ring restore refused by
+ *   netdevsim (its debugfs maximum lowered) is pending= and retried on
+ *   the next parameter write, NETDEV_UP or NETDEV_CHANGE;
+ * - netns_move_keeps_originals: a namespace move and back keeps the
+ *   originals and the device's own profile;
+ * - state_mode_and_netns: "state" is 0400, lists the reader's namespace
+ *   only, with other= and pending= on every line;
+ * - gro_flush_timeout_above_u32: restored exactly;
+ * - device_profile_at_load, bad_device_profile_at_load_loads: given to
+ *   modprobe it holds for present and later devices; malformed, it is a
+ *   warning and the load goes on;
+ * - rebind_keeps_device_profile: del_device + new_device keeps it;
+ * - xps_preset_kept, apply.*_no_xps: XPS masks set before the load are
+ *   never overwritten; balanced never writes XPS.
+ * No case here makes a device !netif_device_present(): neither netdevsim
+ * nor virtio-net outside system suspend detaches one.
  *
  * NETVSC_TUNE_KO=path overrides the module file (default: from modprobe).
  */
@@ -46,6 +73,7 @@
 #include <limits.h>
 #include <net/if.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -55,6 +83,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -65,6 +94,7 @@
 #include <linux/ethtool_netlink.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/sockios.h>
 #include <linux/types.h>
 
@@ -792,7 +822,17 @@ static void policy_want(int p, const struct snap *orig, const struct ovr *o,
 	}
 	/* real TX queues follow the combined channels on our devices */
 	w->ntxq = w->channels;
-	xps_spread(w->ntxq, w->xps);
+	/*
+	 * XPS: spread only on a device that had no mask at all and not under
+	 * balanced. Otherwise the module leaves XPS alone: the queues that
+	 * stay keep their masks, queues the kernel added have none.
+	 */
+	if (p == P_BALANCED || snap_xps_count(orig)) {
+		for (int q = w->ntxq; q < MAX_TXQ; q++)
+			memset(w->xps[q], 0, sizeof(cpumask_t));
+	} else {
+		xps_spread(w->ntxq, w->xps);
+	}
 }
 
 /* the knobs the policy sets, device against the policy */
@@ -848,19 +888,6 @@ static const char *const knob_names[9] = {
 	"channels", "rx", "tx", "defer", "gro_ns", "gro", "lro", "udp_l4", "xps",
 };
 
-/* one line of "state", as sscanf() takes it apart into a struct sline */
-#define SLINE_FMT	"%23s driver=%31s profile=%15s tuned=%d err=%d "	\
-			"apply_us=%lld orig=%255s now=%255s %n"
-
-struct sline {
-	char ifn[IFNAMSIZ + 8];
-	char driver[32];
-	char profile[16];
-	int tuned, err;
-	long long apply_us;
-	struct knobs orig, now;
-};
-
 static int knobs_parse(const char *s, struct knobs *k)
 {
 	for (int i = 0; i < 9; i++) {
@@ -885,28 +912,139 @@ static int knobs_parse(const char *s, struct knobs *k)
 	return 0;
 }
 
+/*
+ * One line of "state": the device name, then KEY=VALUE fields. driver,
+ * profile, tuned, err, apply_us, orig and now must be there; other= and
+ * pending= (knob lists, "-" for none) are recorded when present, so the
+ * cases that do not test them read the line of either module version;
+ * other fields are ignored.
+ */
+struct sline {
+	char ifn[IFNAMSIZ + 8];
+	char driver[32];
+	char profile[16];
+	int tuned, err;
+	long long apply_us;
+	struct knobs orig, now;
+	bool has_other, has_pending;
+	unsigned int other, pending;	/* bit i: knob_names[i] */
+};
+
+/* "gro,xps" or "-" -> a knob bit mask; -1 if a name is not a knob */
+static int knob_list_parse(const char *s, unsigned int *mask)
+{
+	char buf[256], *tok, *save = NULL;
+
+	*mask = 0;
+	if (!strcmp(s, "-"))
+		return 0;
+	if (!*s || strlen(s) >= sizeof(buf))
+		return -1;
+	snprintf(buf, sizeof(buf), "%s", s);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int i;
+
+		for (i = 0; i < 9 && strcmp(tok, knob_names[i]); i++)
+			;
+		if (i == 9)
+			return -1;
+		*mask |= 1U << i;
+	}
+	return 0;
+}
+
+static void knob_list_format(unsigned int mask, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < 9 && len < size; i++)
+		if (mask & (1U << i))
+			len += snprintf(buf + len, size - len, "%s%s", len ? "," : "",
+					knob_names[i]);
+	if (!mask)
+		snprintf(buf, size, "-");
+}
+
+static int sline_parse(char *line, struct sline *l)
+{
+	char *tok, *save = NULL, *end;
+	unsigned int seen = 0;
+
+	memset(l, 0, sizeof(*l));
+	tok = strtok_r(line, " ", &save);
+	if (!tok || strchr(tok, '=') || strlen(tok) >= sizeof(l->ifn))
+		return -1;
+	snprintf(l->ifn, sizeof(l->ifn), "%s", tok);
+	while ((tok = strtok_r(NULL, " ", &save))) {
+		char *v = strchr(tok, '=');
+
+		if (!v)
+			return -1;
+		*v++ = '\0';
+		if (!strcmp(tok, "driver") && strlen(v) < sizeof(l->driver)) {
+			snprintf(l->driver, sizeof(l->driver), "%s", v);
+			seen |= 1;
+		} else if (!strcmp(tok, "profile") && strlen(v) < sizeof(l->profile)) {
+			snprintf(l->profile, sizeof(l->profile), "%s", v);
+			seen |= 2;
+		} else if (!strcmp(tok, "tuned") || !strcmp(tok, "err") ||
+			   !strcmp(tok, "apply_us")) {
+			long long n = strtoll(v, &end, 10);
+
+			if (end == v || *end)
+				return -1;
+			if (tok[0] == 't') {
+				l->tuned = n;
+				seen |= 4;
+			} else if (tok[0] == 'e') {
+				l->err = n;
+				seen |= 8;
+			} else {
+				l->apply_us = n;
+				seen |= 16;
+			}
+		} else if (!strcmp(tok, "orig")) {
+			if (knobs_parse(v, &l->orig))
+				return -1;
+			seen |= 32;
+		} else if (!strcmp(tok, "now")) {
+			if (knobs_parse(v, &l->now))
+				return -1;
+			seen |= 64;
+		} else if (!strcmp(tok, "other")) {
+			if (knob_list_parse(v, &l->other))
+				return -1;
+			l->has_other = true;
+		} else if (!strcmp(tok, "pending")) {
+			if (knob_list_parse(v, &l->pending))
+				return -1;
+			l->has_pending = true;
+		}
+	}
+	return seen == 127 ? 0 : -1;
+}
+
 /* all lines of "state"; -1 if unreadable or a line is malformed */
 static int state_read(struct sline *l, int max, char *bad, size_t badsize)
 {
 	static char buf[65536];
 	char *line, *save = NULL;
-	int n = 0;
+	int n = 0, ret;
 
 	bad[0] = '\0';
-	if (read_text(PARAMS "state", buf, sizeof(buf)) < 0) {
-		snprintf(bad, badsize, "state unreadable: %s", strerror(errno));
+	ret = read_text(PARAMS "state", buf, sizeof(buf));
+	if (ret < 0) {
+		snprintf(bad, badsize, "state unreadable: %s", strerror(-ret));
 		return -1;
 	}
 	for (line = strtok_r(buf, "\n", &save); line && n < max;
 	     line = strtok_r(NULL, "\n", &save)) {
-		char o[256], w[256];
-		int end = 0;
+		char copy[1024];
 
-		if (sscanf(line, SLINE_FMT, l[n].ifn, l[n].driver, l[n].profile,
-			   &l[n].tuned, &l[n].err, &l[n].apply_us, o, w, &end) != 8 ||
-		    line[end] ||
-		    knobs_parse(o, &l[n].orig) || knobs_parse(w, &l[n].now)) {
-			snprintf(bad, badsize, "malformed state line: \"%s\"", line);
+		snprintf(copy, sizeof(copy), "%s", line);
+		if (sline_parse(line, &l[n])) {
+			snprintf(bad, badsize, "malformed state line: \"%.400s\"", copy);
 			return -1;
 		}
 		n++;
@@ -942,7 +1080,8 @@ static void knobs_diff(const char *what, const struct knobs *st, const struct sn
 
 	snap_knobs(s, &k);
 	for (int i = 0; i < 9; i++)
-		if (st->v[i] != k.v[i])
+		/* xps:- is "not managed", which XPS the module leaves alone may be */
+		if (st->v[i] != k.v[i] && !(i == 8 && st->v[i] == -1))
 			dadd(d, "%s state %s %s:%lld, device has %lld", s->ifn, what,
 			     knob_names[i], st->v[i], k.v[i]);
 }
@@ -1027,10 +1166,44 @@ static bool mod_loaded(void)
 	return !access("/sys/module/" MOD_NAME, F_OK);
 }
 
+/*
+ * Per device, the fewest TX queues check_tuned() saw since the load. A
+ * channel change drops the XPS masks of the queues it removes; a queue
+ * that comes back has none, and a module that leaves XPS alone may leave
+ * it so while tuned (the restore must bring the masks back).
+ */
+static struct {
+	int ifindex;
+	int min_txq;
+} txq_seen[16];
+
+/* the fewest TX queues of @cur's device before @cur (@orig's count at first) */
+static int txq_seen_update(const struct snap *orig, const struct snap *cur)
+{
+	unsigned int i;
+	int prev;
+
+	for (i = 0; i < ARRAY_SIZE(txq_seen) && txq_seen[i].ifindex; i++)
+		if (txq_seen[i].ifindex == cur->ifindex)
+			break;
+	if (i == ARRAY_SIZE(txq_seen))
+		return 0;	/* full: accept an empty mask anywhere */
+	if (!txq_seen[i].ifindex) {
+		txq_seen[i].ifindex = cur->ifindex;
+		txq_seen[i].min_txq = orig->ntxq;
+	}
+	prev = txq_seen[i].min_txq;
+	if (cur->ntxq < prev)
+		txq_seen[i].min_txq = cur->ntxq;
+	return prev;
+}
+
 /* finit_module(2); 0 or -errno */
 static int mod_load(const char *params)
 {
 	int fd = open(ko_path, O_RDONLY | O_CLOEXEC), ret;
+
+	memset(txq_seen, 0, sizeof(txq_seen));
 
 	if (fd < 0)
 		return -errno;
@@ -1215,9 +1388,10 @@ static int nsim_all_ifnames(char names[][IFNAMSIZ], int max)
 /*
  * Values before the module, chosen so that every profile changes them:
  * channels different from every profile's count where the device allows,
- * odd rings, NAPI deferral on, GRO off, XPS on even queues only.
+ * odd rings, NAPI deferral on, GRO off; with @xps, XPS on even queues
+ * only (a mask the module must leave alone), without, no XPS mask at all.
  */
-static int set_originals(const char *ifn)
+static int set_originals_xps(const char *ifn, bool xps)
 {
 	static struct snap s;
 	struct ethtool_channels ch;
@@ -1251,7 +1425,7 @@ static int set_originals(const char *ifn)
 	for (int q = 0; !ret && q < n; q++) {
 		cpumask_t none = {};
 
-		ret = xps_write(ifn, q, q % 2 ? none : all);
+		ret = xps_write(ifn, q, q % 2 || !xps ? none : all);
 	}
 	if (ret)
 		return ret;
@@ -1264,7 +1438,7 @@ static int set_originals(const char *ifn)
 	    s.gro_ns != 12345 || s.gro != 0 || !s.xps_ok || s.ntxq != (int)c)
 		return -EIO;
 	for (int q = 0; q < s.ntxq && q < MAX_TXQ; q++)
-		if (mask_empty(s.xps[q]) != (q % 2))
+		if (mask_empty(s.xps[q]) != (q % 2 || !xps))
 			return -EIO;
 	return 0;
 }
@@ -1272,21 +1446,43 @@ static int set_originals(const char *ifn)
 /* ------------------------------------------------------------------ */
 /* checks shared by the cases */
 
-/* @ifn is tuned to @p (with @o) from @orig, the device and state agree */
-static void check_tuned(struct __test_metadata *_metadata, const char *ifn, int p,
-			const struct ovr *o, const struct snap *orig,
-			const char *driver)
+/*
+ * @ifn is tuned to @p (with @o) from @orig, the device and state agree;
+ * @xps_ref, if not NULL, holds the XPS masks the device must have (the
+ * driver's own, which the module leaves alone)
+ */
+static void check_tuned_xps(struct __test_metadata *_metadata, const char *ifn, int p,
+			    const struct ovr *o, const struct snap *orig,
+			    const char *driver, const struct snap *xps_ref)
 {
 	static struct snap cur, want;
 	struct diff d = {};
 
+	int kept;
+
 	ASSERT_EQ(0, snap_read(ifn, &cur)) TH_LOG("%s vanished", ifn);
+	kept = txq_seen_update(orig, &cur);
 	policy_want(p, orig, o, &want);
+	if (xps_ref) {
+		memcpy(want.xps, xps_ref->xps, sizeof(want.xps));
+	} else if (p == P_BALANCED || snap_xps_count(orig)) {
+		/* left alone: a queue removed and added again may have no mask */
+		for (int q = kept; q < cur.ntxq && q < MAX_TXQ; q++)
+			if (mask_empty(cur.xps[q]))
+				memset(want.xps[q], 0, sizeof(cpumask_t));
+	}
 	EXPECT_EQ(0, want_diff(&want, &cur, &d))
 		TH_LOG("profile %s: %s", pnames[p], d.s);
 	memset(&d, 0, sizeof(d));
 	EXPECT_EQ(0, state_diff(driver, pnames[p], 1, 0, orig, &cur, &d))
 		TH_LOG("profile %s: %s", pnames[p], d.s);
+}
+
+static void check_tuned(struct __test_metadata *_metadata, const char *ifn, int p,
+			const struct ovr *o, const struct snap *orig,
+			const char *driver)
+{
+	check_tuned_xps(_metadata, ifn, p, o, orig, driver, NULL);
 }
 
 /* @ifn has exactly its @orig values again */
@@ -1315,7 +1511,8 @@ static void nt_clean(void)
 	nsim_del_all();
 }
 
-FIXTURE_SETUP(nt)
+/* root, netdevsim, the module file, no module loaded, no netdevsim device */
+static void nt_prepare(struct __test_metadata *_metadata)
 {
 	ASSERT_EQ(0, geteuid()) TH_LOG("must run as root");
 	if (access(NSIM_BUS "new_device", W_OK))
@@ -1329,6 +1526,11 @@ FIXTURE_SETUP(nt)
 	ASSERT_FALSE(mod_loaded()) TH_LOG("%s cannot be unloaded", MOD_NAME);
 }
 
+FIXTURE_SETUP(nt)
+{
+	nt_prepare(_metadata);
+}
+
 FIXTURE_TEARDOWN(nt)
 {
 	nt_clean();
@@ -1339,8 +1541,8 @@ FIXTURE_TEARDOWN(nt)
  * @self is the fixture's FIXTURE_DATA(nt), spelled out as the harness
  * defines it (the macro form reads as a multiplication to checkpatch)
  */
-static void nt_add(struct __test_metadata *_metadata, struct _test_data_nt *self,
-		   unsigned int id, int queues)
+static void nt_add_xps(struct __test_metadata *_metadata, struct _test_data_nt *self,
+		       unsigned int id, int queues, bool xps)
 {
 	int i = self->ndev;
 	int ret;
@@ -1348,11 +1550,18 @@ static void nt_add(struct __test_metadata *_metadata, struct _test_data_nt *self
 	ASSERT_LT(i, 4);
 	ret = nsim_new(id, 1, queues, &self->ifn[i]);
 	ASSERT_EQ(0, ret) TH_LOG("netdevsim %u: %s", id, strerror(-ret));
-	ret = set_originals(self->ifn[i]);
+	ret = set_originals_xps(self->ifn[i], xps);
 	ASSERT_EQ(0, ret) TH_LOG("%s: setting original values: %s", self->ifn[i],
 				 strerror(-ret));
 	ASSERT_EQ(0, snap_read(self->ifn[i], &self->orig[i]));
 	self->ndev++;
+}
+
+/* the same with XPS masks on the even queues */
+static void nt_add(struct __test_metadata *_metadata, struct _test_data_nt *self,
+		   unsigned int id, int queues)
+{
+	nt_add_xps(_metadata, self, id, queues, true);
 }
 
 static int load_fmt(const char *fmt, ...)
@@ -1374,13 +1583,21 @@ FIXTURE(apply) {
 	struct snap orig;
 };
 
+/*
+ * xps: the device has XPS masks before the module (never overwritten);
+ * the _no_xps variants have none (spread, except under balanced).
+ */
 FIXTURE_VARIANT(apply) {
 	int profile;
+	bool xps;
 };
 
-FIXTURE_VARIANT_ADD(apply, balanced) { .profile = P_BALANCED };
-FIXTURE_VARIANT_ADD(apply, throughput) { .profile = P_THROUGHPUT };
-FIXTURE_VARIANT_ADD(apply, latency) { .profile = P_LATENCY };
+FIXTURE_VARIANT_ADD(apply, balanced) { .profile = P_BALANCED, .xps = true };
+FIXTURE_VARIANT_ADD(apply, throughput) { .profile = P_THROUGHPUT, .xps = true };
+FIXTURE_VARIANT_ADD(apply, latency) { .profile = P_LATENCY, .xps = true };
+FIXTURE_VARIANT_ADD(apply, balanced_no_xps) { .profile = P_BALANCED };
+FIXTURE_VARIANT_ADD(apply, throughput_no_xps) { .profile = P_THROUGHPUT };
+FIXTURE_VARIANT_ADD(apply, latency_no_xps) { .profile = P_LATENCY };
 
 FIXTURE_SETUP(apply)
 {
@@ -1396,11 +1613,12 @@ FIXTURE_SETUP(apply)
 	ASSERT_FALSE(mod_loaded());
 	ret = nsim_new(71, 1, 8, self->ifn);
 	ASSERT_EQ(0, ret) TH_LOG("netdevsim: %s", strerror(-ret));
-	ASSERT_EQ(0, set_originals(self->ifn[0]));
+	ASSERT_EQ(0, set_originals_xps(self->ifn[0], variant->xps));
 	ASSERT_EQ(0, snap_read(self->ifn[0], &self->orig));
-	TH_LOG("C=%d P=%d N=%d; %s: channels %u of %u, rings %u/%u, %d TX queues",
+	TH_LOG("C=%d P=%d N=%d; %s: channels %u of %u, rings %u/%u, %d TX queues, XPS on %d",
 	       topo.ncpu, topo.cores, topo.nodes, self->ifn[0], self->orig.channels,
-	       self->orig.max_channels, self->orig.rx, self->orig.tx, self->orig.ntxq);
+	       self->orig.max_channels, self->orig.rx, self->orig.tx, self->orig.ntxq,
+	       snap_xps_count(&self->orig));
 }
 
 FIXTURE_TEARDOWN(apply)
@@ -2198,9 +2416,10 @@ static int find_virtio_mq(char *ifn, size_t size)
 
 TEST_F(nt, virtio_net_multiqueue)
 {
+	static struct snap orig, drv_xps;
+	const struct snap *xps_ref = NULL;
 	struct ovr o = no_ovr;
 	char ifn[IFNAMSIZ];
-	struct snap orig;
 
 	virtio_net_probe();
 	/*
@@ -2220,16 +2439,773 @@ TEST_F(nt, virtio_net_multiqueue)
 	       ifn, orig.gro, orig.lro, (unsigned long long)orig.udp4,
 	       (unsigned long long)orig.udp6, orig.ntxq, snap_xps_count(&orig));
 	EXPECT_TRUE(orig.rxfh_ok) TH_LOG("%s: no ETHTOOL_GRXFH (rss=on,hash=on missing?)", ifn);
+	/*
+	 * virtio_net sets XPS itself, from its IRQ affinity, whenever the
+	 * channel count changes. A device with a mask before the module keeps
+	 * the driver's: what the driver gives for max channels, set by hand.
+	 */
+	if (snap_xps_count(&orig)) {
+		ASSERT_EQ(0, eth_set_combined(ifn, orig.max_channels));
+		ASSERT_EQ(0, snap_read(ifn, &drv_xps));
+		ASSERT_EQ(0, eth_set_combined(ifn, orig.channels));
+		ASSERT_EQ(0, snap_read(ifn, &orig));
+		xps_ref = &drv_xps;
+		TH_LOG("%s: the driver's XPS for %u channels on %d queues", ifn,
+		       orig.max_channels, snap_xps_count(&drv_xps));
+	}
 	o.channels = orig.max_channels;
 	ASSERT_EQ(0, load_fmt("drivers=virtio_net profile=latency channels=%u",
 			      orig.max_channels));
-	check_tuned(_metadata, ifn, P_LATENCY, &o, &orig, "virtio_net");
+	check_tuned_xps(_metadata, ifn, P_LATENCY, &o, &orig, "virtio_net", xps_ref);
 	ASSERT_EQ(0, param_set("profile", "off"));
 	check_restored(_metadata, ifn, &orig, "profile off");
 	ASSERT_EQ(0, param_set("profile", "throughput"));
-	check_tuned(_metadata, ifn, P_THROUGHPUT, &o, &orig, "virtio_net");
+	check_tuned_xps(_metadata, ifn, P_THROUGHPUT, &o, &orig, "virtio_net", xps_ref);
 	ASSERT_EQ(0, mod_unload());
 	check_restored(_metadata, ifn, &orig, "after rmmod");
+}
+
+/* ------------------------------------------------------------------ */
+/*
+ * 11. Ownership and life cycle (issue 14): per device and knob the
+ * module owns only what it wrote and what still holds its value.
+ */
+
+/* knob masks of other= / pending=: bit i is knob_names[i] */
+enum { KN_CHANNELS, KN_RX, KN_TX, KN_DEFER, KN_GRO_NS, KN_GRO, KN_LRO, KN_UDP_L4, KN_XPS };
+#define KNOB(k)		(1U << (k))
+#define K_CHANNELS	KNOB(KN_CHANNELS)
+#define K_RX		KNOB(KN_RX)
+#define K_TX		KNOB(KN_TX)
+#define K_DEFER		KNOB(KN_DEFER)
+#define K_GRO_NS	KNOB(KN_GRO_NS)
+#define K_GRO		KNOB(KN_GRO)
+#define K_XPS		KNOB(KN_XPS)
+
+/* "ip link set IF up|down" and other interface flags; 0 or -errno */
+static int link_flags(const char *ifn, unsigned int set, unsigned int clear)
+{
+	struct ifreq ifr = {};
+	int fd, ret;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifn);
+	ret = ioctl(fd, SIOCGIFFLAGS, &ifr);
+	if (!ret) {
+		ifr.ifr_flags = (ifr.ifr_flags | set) & ~clear;
+		ret = ioctl(fd, SIOCSIFFLAGS, &ifr);
+	}
+	ret = ret ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+/*
+ * The module handles device events (NETDEV_UP, NETDEV_CHANGE, a
+ * registration) in a work item; nothing tells userspace when it ran.
+ */
+static void events_settle(void)
+{
+	sleep_ms(1000);
+}
+
+/* link down and up again: one NETDEV_UP */
+static int link_bounce(const char *ifn)
+{
+	int ret = link_flags(ifn, 0, IFF_UP);
+
+	if (!ret)
+		ret = link_flags(ifn, IFF_UP, 0);
+	if (!ret)
+		events_settle();
+	return ret;
+}
+
+/* IFF_DEBUG on and off on an up device: NETDEV_CHANGE (twice) */
+static int link_change(const char *ifn)
+{
+	int ret = link_flags(ifn, IFF_DEBUG, 0);
+
+	if (!ret)
+		ret = link_flags(ifn, 0, IFF_DEBUG);
+	if (!ret)
+		events_settle();
+	return ret;
+}
+
+static int dev_sysfs_set(const char *ifn, const char *attr, unsigned long long v)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/%s", ifn, attr);
+	return write_fmt(path, "%llu", v);
+}
+
+/* netdevsim's ring maxima: debugfs netdevsim<ID>/ports/0/ethtool/ring/@which */
+static int nsim_ring_max(unsigned int id, const char *which, unsigned int v)
+{
+	char path[200];
+
+	if (access("/sys/kernel/debug/netdevsim", F_OK))
+		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	snprintf(path, sizeof(path),
+		 "/sys/kernel/debug/netdevsim/netdevsim%u/ports/0/ethtool/ring/%s", id, which);
+	return write_fmt(path, "%u", v);
+}
+
+/* the state line of @ifn; 0, or -1 with the reason in @bad */
+static int state_line(const char *ifn, struct sline *out, char *bad, size_t badsize)
+{
+	static struct sline l[MAX_LINES];
+	int n = state_read(l, MAX_LINES, bad, badsize);
+	struct sline *s;
+
+	if (n < 0)
+		return -1;
+	s = state_find(l, n, ifn);
+	if (!s) {
+		snprintf(bad, badsize, "%s not in state (%d lines)", ifn, n);
+		return -1;
+	}
+	*out = *s;
+	return 0;
+}
+
+/* up to @ms for the state line of @ifn to say profile=@profile tuned=1 */
+static bool state_wait(const char *ifn, const char *profile, int ms)
+{
+	double end = now_s() + ms / 1000.0;
+	struct sline l;
+	char bad[512];
+
+	do {
+		if (!state_line(ifn, &l, bad, sizeof(bad)) && l.tuned &&
+		    !strcmp(l.profile, profile))
+			return true;
+		sleep_ms(50);
+	} while (now_s() < end);
+	return false;
+}
+
+/* the state line of @ifn has other= with at least @want, and pending=@pending */
+static void check_owner(struct __test_metadata *_metadata, const char *ifn,
+			unsigned int want, int pending, const char *when)
+{
+	char bad[512], a[128], b[128];
+	struct sline l;
+
+	ASSERT_EQ(0, state_line(ifn, &l, bad, sizeof(bad))) TH_LOG("%s: %s", when, bad);
+	EXPECT_TRUE(l.has_other) TH_LOG("%s: %s state line has no other= field", when, ifn);
+	knob_list_format(l.other, a, sizeof(a));
+	knob_list_format(want, b, sizeof(b));
+	EXPECT_EQ(want, l.other & want)
+		TH_LOG("%s: %s other=%s, must list %s", when, ifn, a, b);
+	if (pending < 0)
+		return;
+	EXPECT_TRUE(l.has_pending) TH_LOG("%s: %s state line has no pending= field", when, ifn);
+	knob_list_format(l.pending, a, sizeof(a));
+	knob_list_format(pending, b, sizeof(b));
+	EXPECT_EQ((unsigned int)pending, l.pending & (pending ? (unsigned int)pending : ~0U))
+		TH_LOG("%s: %s pending=%s, want %s", when, ifn, a, b);
+}
+
+/* @ifn has exactly @want (everything snap_diff() compares) */
+static void check_values(struct __test_metadata *_metadata, const char *ifn,
+			 const struct snap *want, const char *when)
+{
+	check_restored(_metadata, ifn, want, when);
+}
+
+/* network namespaces: the test process stays in its own */
+static int netns_self = -1;
+
+/* a new network namespace, as an fd; the caller stays where it was */
+static int netns_new(void)
+{
+	int fd, err;
+
+	if (netns_self < 0)
+		netns_self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (netns_self < 0)
+		return -errno;
+	if (unshare(CLONE_NEWNET))
+		return -errno;
+	fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	err = fd < 0 ? -errno : 0;
+	if (setns(netns_self, CLONE_NEWNET))
+		return -errno;
+	return err ? err : fd;
+}
+
+/* RTM_NEWLINK: device @ifn of the caller's namespace into namespace @nsfd */
+static int link_to_netns(const char *ifn, int nsfd)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct ifinfomsg ifi;
+		char attrs[16];
+	} req = {};
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct nlattr *a = (struct nlattr *)req.attrs;
+	__u32 v = nsfd;
+	char buf[4096];
+	struct nlmsghdr *nh = (struct nlmsghdr *)buf;
+	int fd, len, ret = -EIO;
+
+	req.ifi.ifi_index = if_nametoindex(ifn);
+	if (!req.ifi.ifi_index)
+		return -ENODEV;
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return -errno;
+	req.nh.nlmsg_type = RTM_NEWLINK;
+	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	req.nh.nlmsg_seq = 1;
+	req.ifi.ifi_family = AF_UNSPEC;
+	a->nla_type = IFLA_NET_NS_FD;
+	a->nla_len = NLA_HDRLEN + sizeof(v);
+	memcpy(NLA_DATA(a), &v, sizeof(v));
+	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(req.ifi)) + NLA_ALIGN(a->nla_len);
+	if (sendto(fd, &req, req.nh.nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		ret = -errno;
+	} else {
+		len = recv(fd, buf, sizeof(buf), 0);
+		if (len >= (int)NLMSG_LENGTH(sizeof(struct nlmsgerr)) &&
+		    nh->nlmsg_type == NLMSG_ERROR)
+			ret = ((struct nlmsgerr *)NLMSG_DATA(nh))->error;
+	}
+	close(fd);
+	return ret;
+}
+
+/* device @ifn of namespace @nsfd back into the test's own */
+static int link_from_netns(int nsfd, const char *ifn)
+{
+	int ret;
+
+	if (setns(nsfd, CLONE_NEWNET))
+		return -errno;
+	ret = link_to_netns(ifn, netns_self);
+	if (setns(netns_self, CLONE_NEWNET)) {
+		/* nothing after this can be trusted */
+		fprintf(stderr, "setns back: %s\n", strerror(errno));
+		_exit(1);
+	}
+	return ret;
+}
+
+/* "state" as read by a process of namespace @nsfd */
+static int state_read_in(int nsfd, struct sline *l, int max, char *bad, size_t badsize)
+{
+	int n;
+
+	if (setns(nsfd, CLONE_NEWNET)) {
+		snprintf(bad, badsize, "setns: %s", strerror(errno));
+		return -1;
+	}
+	n = state_read(l, max, bad, badsize);
+	if (setns(netns_self, CLONE_NEWNET)) {
+		fprintf(stderr, "setns back: %s\n", strerror(errno));
+		_exit(1);
+	}
+	return n;
+}
+
+/* the fixtures of these cases: nt's data, with variants */
+FIXTURE(admin) {
+	struct _test_data_nt d;
+};
+
+FIXTURE_VARIANT(admin) {
+	int profile;
+};
+
+FIXTURE_VARIANT_ADD(admin, balanced) { .profile = P_BALANCED };
+FIXTURE_VARIANT_ADD(admin, latency) { .profile = P_LATENCY };
+
+FIXTURE_SETUP(admin)
+{
+	nt_prepare(_metadata);
+}
+
+FIXTURE_TEARDOWN(admin)
+{
+	nt_clean();
+}
+
+/*
+ * Contract 1, 2: what the administrator sets after the load (ethtool -L,
+ * -G, -K gro off, napi_defer_hard_irqs, gro_flush_timeout, an XPS mask)
+ * survives a link down/up, a NETDEV_CHANGE, a parameter write and the
+ * unload; "state" names those knobs in other=.
+ */
+TEST_F(admin, change_survives_link_up)
+{
+	static struct snap tuned, want;
+	const char *ifn = self->d.ifn[0];
+	cpumask_t none = {}, all = {};
+	unsigned int ch, other;
+
+	nt_add_xps(_metadata, &self->d, 84, 8, false);
+	ASSERT_EQ(0, link_flags(ifn, IFF_UP, 0));
+	ASSERT_EQ(0, load_fmt("drivers=netdevsim profile=%s", pnames[variant->profile]));
+	check_tuned(_metadata, ifn, variant->profile, &no_ovr, &self->d.orig[0], "netdevsim");
+	ASSERT_EQ(0, snap_read(ifn, &tuned));
+
+	/* the administrator, after the load */
+	ch = tuned.channels == 2 ? 3 : 2;
+	ASSERT_EQ(0, eth_set_combined(ifn, ch));
+	ASSERT_EQ(0, eth_set_rings(ifn, 1000, 1100));
+	ASSERT_EQ(0, dev_sysfs_set(ifn, "napi_defer_hard_irqs", 5));
+	ASSERT_EQ(0, dev_sysfs_set(ifn, "gro_flush_timeout", 77777));
+	ASSERT_EQ(0, eth_set_feature(ifn, false, false));
+	/* every CPU on tx-1, none on tx-0: never what a spread gives */
+	for (int i = 0; i < topo.ncpu; i++)
+		mask_set(all, topo.cpu[i]);
+	ASSERT_EQ(0, xps_write(ifn, 0, none));
+	ASSERT_EQ(0, xps_write(ifn, 1, all));
+	ASSERT_EQ(0, snap_read(ifn, &want));
+	ASSERT_EQ(0, want.gro);
+	ASSERT_EQ(77777, want.gro_ns);
+
+	ASSERT_EQ(0, link_bounce(ifn));
+	check_values(_metadata, ifn, &want, "after link down/up");
+	ASSERT_EQ(0, link_change(ifn));
+	check_values(_metadata, ifn, &want, "after NETDEV_CHANGE");
+	other = K_CHANNELS | K_RX | K_TX | K_DEFER | K_GRO_NS | K_GRO;
+	/* balanced leaves XPS alone: whether it tracks it is its business */
+	if (variant->profile != P_BALANCED)
+		other |= K_XPS;
+	check_owner(_metadata, ifn, other, -1, "after the administrator's changes");
+
+	/* a knob of someone else is never written again */
+	ASSERT_EQ(0, param_set("profile", "throughput"));
+	check_values(_metadata, ifn, &want, "after profile=throughput");
+	ASSERT_EQ(0, param_set("rx_ring", "2000"));
+	check_values(_metadata, ifn, &want, "after rx_ring=2000");
+	ASSERT_EQ(0, mod_unload());
+	check_values(_metadata, ifn, &want, "after rmmod");
+}
+
+/* contract 3: how the restore is asked for */
+enum { R_RMMOD, R_PROFILE_OFF, R_DEVICE_OFF, R_DRIVERS };
+
+FIXTURE(own) {
+	struct _test_data_nt d;
+};
+
+FIXTURE_VARIANT(own) {
+	int how;
+};
+
+FIXTURE_VARIANT_ADD(own, rmmod) { .how = R_RMMOD };
+FIXTURE_VARIANT_ADD(own, profile_off) { .how = R_PROFILE_OFF };
+FIXTURE_VARIANT_ADD(own, device_profile_off) { .how = R_DEVICE_OFF };
+FIXTURE_VARIANT_ADD(own, drivers_out) { .how = R_DRIVERS };
+
+FIXTURE_SETUP(own)
+{
+	nt_prepare(_metadata);
+}
+
+FIXTURE_TEARDOWN(own)
+{
+	nt_clean();
+}
+
+/*
+ * Contract 3: the restore writes the original only where the module's
+ * value is still there. Channels and NAPI deferral (the module's, changed
+ * by the administrator since) and the rings (never the module's) keep the
+ * administrator's values; GRO and gro_flush_timeout, still the module's,
+ * go back. Turned on again, the module leaves the administrator's knobs
+ * alone.
+ */
+TEST_F(own, restores_only_ours)
+{
+	static struct snap want, cur;
+	const char *ifn = self->d.ifn[0];
+	struct diff d = {};
+	char buf[64];
+	unsigned int ch;
+
+	nt_add(_metadata, &self->d, 85, 8);
+	ASSERT_EQ(0, load_fmt("drivers=netdevsim profile=latency"));
+	check_tuned(_metadata, ifn, P_LATENCY, &no_ovr, &self->d.orig[0], "netdevsim");
+	ASSERT_EQ(0, snap_read(ifn, &cur));
+	ASSERT_EQ(1, cur.gro);
+	ASSERT_EQ(0, cur.gro_ns);
+
+	ch = cur.channels == 2 ? 3 : 2;
+	ASSERT_EQ(0, eth_set_combined(ifn, ch));
+	ASSERT_EQ(0, eth_set_rings(ifn, 1000, 1100));
+	ASSERT_EQ(0, dev_sysfs_set(ifn, "napi_defer_hard_irqs", 3));
+	/* expected after the restore: the original, but these four */
+	ASSERT_EQ(0, snap_read(ifn, &want));
+	want.gro = self->d.orig[0].gro;
+	want.gro_ns = self->d.orig[0].gro_ns;
+	memcpy(&want.feat, &self->d.orig[0].feat, sizeof(want.feat));
+
+	switch (variant->how) {
+	case R_RMMOD:
+		ASSERT_EQ(0, mod_unload());
+		break;
+	case R_PROFILE_OFF:
+		ASSERT_EQ(0, param_set("profile", "off"));
+		break;
+	case R_DEVICE_OFF:
+		snprintf(buf, sizeof(buf), "%s=off", ifn);
+		ASSERT_EQ(0, param_set("device_profile", buf));
+		break;
+	default:
+		ASSERT_EQ(0, param_set("drivers", "hv_netvsc"));
+		break;
+	}
+	check_values(_metadata, ifn, &want, "after the restore");
+	if (variant->how == R_RMMOD)
+		return;
+	if (variant->how != R_DRIVERS)
+		check_owner(_metadata, ifn, K_CHANNELS | K_RX | K_TX | K_DEFER, 0,
+			    "after the restore");
+
+	/* on again: the administrator's knobs stay as they are */
+	switch (variant->how) {
+	case R_PROFILE_OFF:
+		ASSERT_EQ(0, param_set("profile", "throughput"));
+		break;
+	case R_DEVICE_OFF:
+		snprintf(buf, sizeof(buf), "%s=throughput", ifn);
+		ASSERT_EQ(0, param_set("device_profile", buf));
+		break;
+	default:
+		ASSERT_EQ(0, param_set("drivers", "netdevsim"));
+		break;
+	}
+	ASSERT_EQ(0, snap_read(ifn, &cur));
+	if (cur.channels != want.channels)
+		dadd(&d, "channels %u, the administrator's %u", cur.channels, want.channels);
+	if (cur.rx != want.rx || cur.tx != want.tx)
+		dadd(&d, "rings %u/%u, the administrator's %u/%u", cur.rx, cur.tx,
+		     want.rx, want.tx);
+	if (cur.defer != want.defer)
+		dadd(&d, "napi_defer_hard_irqs %llu, the administrator's %llu", cur.defer,
+		     want.defer);
+	EXPECT_EQ(0, d.n) TH_LOG("tuned again: %s", d.s);
+	EXPECT_EQ(1, cur.gro) TH_LOG("tuned again: GRO, still the module's knob, not on");
+	ASSERT_EQ(0, mod_unload());
+	check_values(_metadata, ifn, &want, "after rmmod");
+}
+
+/* contract 4: the pass that retries a failed restore */
+enum { T_PARAM, T_LINK_UP, T_NETDEV_CHANGE };
+
+FIXTURE(retry) {
+	struct _test_data_nt d;
+};
+
+FIXTURE_VARIANT(retry) {
+	int how;
+};
+
+FIXTURE_VARIANT_ADD(retry, param_write) { .how = T_PARAM };
+FIXTURE_VARIANT_ADD(retry, link_up) { .how = T_LINK_UP };
+FIXTURE_VARIANT_ADD(retry, netdev_change) { .how = T_NETDEV_CHANGE };
+
+FIXTURE_SETUP(retry)
+{
+	nt_prepare(_metadata);
+}
+
+FIXTURE_TEARDOWN(retry)
+{
+	nt_clean();
+}
+
+/*
+ * Contract 4: netdevsim refuses rings above the maximum in its debugfs.
+ * With the RX maximum below the original, the restore of the rings fails;
+ * the module keeps the originals (pending=rx,...) and puts them back on
+ * the next pass once the maximum allows it.
+ */
+TEST_F(retry, failed_restore_keeps_originals)
+{
+	static struct snap want, cur;
+	const char *ifn = self->d.ifn[0];
+	int ret;
+
+	nt_add(_metadata, &self->d, 86, 8);
+	ASSERT_EQ(0, link_flags(ifn, IFF_UP, 0));
+	ASSERT_EQ(0, load_fmt("drivers=netdevsim profile=throughput"));
+	check_tuned(_metadata, ifn, P_THROUGHPUT, &no_ovr, &self->d.orig[0], "netdevsim");
+
+	ret = nsim_ring_max(86, "rx_max_pending", self->d.orig[0].rx / 2);
+	ASSERT_EQ(0, ret) TH_LOG("netdevsim debugfs ring maximum: %s", strerror(-ret));
+	ASSERT_EQ(0, param_set("profile", "off"));
+	ASSERT_EQ(0, snap_read(ifn, &cur));
+	ASSERT_EQ(NSIM_RING_MAX, cur.rx)
+		TH_LOG("the ring restore did not fail: the case tests nothing");
+	/* everything else is back */
+	want = self->d.orig[0];
+	want.rx = cur.rx;
+	want.tx = cur.tx;
+	check_values(_metadata, ifn, &want, "after the failed restore");
+	check_owner(_metadata, ifn, 0, K_RX, "after the failed restore");
+
+	ASSERT_EQ(0, nsim_ring_max(86, "rx_max_pending", NSIM_RING_MAX));
+	switch (variant->how) {
+	case T_PARAM:
+		ASSERT_EQ(0, param_set("profile", "off"));
+		break;
+	case T_LINK_UP:
+		ASSERT_EQ(0, link_bounce(ifn));
+		break;
+	default:
+		ASSERT_EQ(0, link_change(ifn));
+		break;
+	}
+	check_restored(_metadata, ifn, &self->d.orig[0], "after the retry");
+	check_owner(_metadata, ifn, 0, 0, "after the retry");
+	ASSERT_EQ(0, mod_unload());
+	check_restored(_metadata, ifn, &self->d.orig[0], "after rmmod");
+}
+
+/*
+ * Contract 6: a move to another network namespace and back keeps the
+ * originals and the device's own profile.
+ */
+TEST_F(nt, netns_move_keeps_originals)
+{
+	const char *ifn = self->ifn[0];
+	char buf[256], want[64];
+	int nsfd, ret;
+
+	nt_add(_metadata, self, 87, 8);
+	ASSERT_EQ(0, load_fmt("drivers=netdevsim profile=throughput"));
+	snprintf(want, sizeof(want), "%s=latency", ifn);
+	ASSERT_EQ(0, param_set("device_profile", want));
+	check_tuned(_metadata, ifn, P_LATENCY, &no_ovr, &self->orig[0], "netdevsim");
+
+	nsfd = netns_new();
+	ASSERT_LE(0, nsfd) TH_LOG("new network namespace: %s", strerror(-nsfd));
+	ret = link_to_netns(ifn, nsfd);
+	ASSERT_EQ(0, ret) TH_LOG("%s into the namespace: %s", ifn, strerror(-ret));
+	EXPECT_EQ(0, if_nametoindex(ifn));
+	events_settle();
+	ret = link_from_netns(nsfd, ifn);
+	ASSERT_EQ(0, ret) TH_LOG("%s back: %s", ifn, strerror(-ret));
+	EXPECT_TRUE(state_wait(ifn, "latency", 5000))
+		TH_LOG("%s not back at its own profile latency within 5 s", ifn);
+	events_settle();
+	check_tuned(_metadata, ifn, P_LATENCY, &no_ovr, &self->orig[0], "netdevsim");
+	ASSERT_EQ(0, param_get("device_profile", buf, sizeof(buf)));
+	strcat(want, "\n");
+	EXPECT_STREQ(want, buf) TH_LOG("device_profile after the move");
+	ASSERT_EQ(0, mod_unload());
+	check_restored(_metadata, ifn, &self->orig[0], "after the move and rmmod");
+	close(nsfd);
+}
+
+/*
+ * Contract 8: "state" is 0400 and a reader sees the devices of its own
+ * network namespace only, each line with other= and pending=.
+ */
+TEST_F(nt, state_mode_and_netns)
+{
+	static struct sline l[MAX_LINES];
+	char bad[512];
+	struct stat st;
+	int nsfd, n, ret;
+
+	nt_add(_metadata, self, 88, 4);
+	nt_add(_metadata, self, 89, 4);
+	ASSERT_EQ(0, load_fmt("drivers=netdevsim profile=latency"));
+	ASSERT_EQ(0, stat(PARAMS "state", &st));
+	EXPECT_EQ(0400, st.st_mode & 07777) TH_LOG("state mode %o", st.st_mode & 07777);
+
+	nsfd = netns_new();
+	ASSERT_LE(0, nsfd) TH_LOG("new network namespace: %s", strerror(-nsfd));
+	ret = link_to_netns(self->ifn[1], nsfd);
+	ASSERT_EQ(0, ret) TH_LOG("%s into the namespace: %s", self->ifn[1], strerror(-ret));
+	events_settle();
+
+	n = state_read(l, MAX_LINES, bad, sizeof(bad));
+	ASSERT_LE(0, n) TH_LOG("%s", bad);
+	EXPECT_NE(NULL, state_find(l, n, self->ifn[0]))
+		TH_LOG("%s (this namespace) missing from state", self->ifn[0]);
+	EXPECT_EQ(NULL, state_find(l, n, self->ifn[1]))
+		TH_LOG("%s, in another namespace, listed", self->ifn[1]);
+	for (int i = 0; i < n; i++) {
+		EXPECT_TRUE(l[i].has_other && l[i].has_pending)
+			TH_LOG("%s: no other= or pending= in its state line", l[i].ifn);
+	}
+
+	n = state_read_in(nsfd, l, MAX_LINES, bad, sizeof(bad));
+	ASSERT_LE(0, n) TH_LOG("in the namespace: %s", bad);
+	EXPECT_NE(NULL, state_find(l, n, self->ifn[1]))
+		TH_LOG("%s missing from state read in its namespace", self->ifn[1]);
+	EXPECT_EQ(NULL, state_find(l, n, self->ifn[0]))
+		TH_LOG("%s, of the initial namespace, listed to a reader in another",
+		       self->ifn[0]);
+	close(nsfd);
+}
+
+/*
+ * Contract 8: gro_flush_timeout is an unsigned long; an original above
+ * U32_MAX comes back exactly and "state" shows it.
+ */
+TEST_F(nt, gro_flush_timeout_above_u32)
+{
+	const unsigned long long big = 5000000000ULL;
+	const char *ifn = self->ifn[0];
+
+	nt_add(_metadata, self, 90, 8);
+	ASSERT_EQ(0, dev_sysfs_set(ifn, "gro_flush_timeout", big));
+	ASSERT_EQ(0, snap_read(ifn, &self->orig[0]));
+	ASSERT_EQ(big, self->orig[0].gro_ns);
+	ASSERT_EQ(0, load_fmt("drivers=netdevsim profile=latency"));
+	check_tuned(_metadata, ifn, P_LATENCY, &no_ovr, &self->orig[0], "netdevsim");
+	ASSERT_EQ(0, param_set("profile", "off"));
+	check_restored(_metadata, ifn, &self->orig[0], "profile off");
+	ASSERT_EQ(0, param_set("profile", "throughput"));
+	ASSERT_EQ(0, mod_unload());
+	check_restored(_metadata, ifn, &self->orig[0], "after rmmod");
+}
+
+/*
+ * Contract 9: device_profile given to modprobe holds for a device present
+ * at load and for one that appears later.
+ */
+TEST_F(nt, device_profile_at_load)
+{
+	char names[1][IFNAMSIZ], later[IFNAMSIZ], buf[256];
+	static struct snap ref, cur;
+	struct diff d = {};
+	int ret;
+
+	nt_add(_metadata, self, 91, 8);
+	ret = load_fmt("drivers=netdevsim profile=throughput device_profile=%s=latency",
+		       self->ifn[0]);
+	ASSERT_EQ(0, ret) TH_LOG("load with device_profile=%s=latency: %s", self->ifn[0],
+				 strerror(-ret));
+	check_tuned(_metadata, self->ifn[0], P_LATENCY, &no_ovr, &self->orig[0], "netdevsim");
+	ASSERT_EQ(0, mod_unload());
+	check_restored(_metadata, self->ifn[0], &self->orig[0], "after rmmod");
+
+	/* a name that the next netdevsim device will get: the one it had */
+	ASSERT_EQ(0, nsim_new(92, 1, 8, names));
+	snprintf(later, sizeof(later), "%s", names[0]);
+	ASSERT_EQ(0, snap_read(later, &ref));
+	ASSERT_EQ(0, nsim_del(92));
+	ret = load_fmt("drivers=netdevsim profile=throughput device_profile=%s=latency", later);
+	ASSERT_EQ(0, ret) TH_LOG("load with device_profile=%s=latency, no such device yet: %s",
+				 later, strerror(-ret));
+	ASSERT_EQ(0, nsim_new(92, 1, 8, names));
+	ASSERT_STREQ(later, names[0]) TH_LOG("the new device is not named as before");
+	EXPECT_TRUE(state_wait(later, "latency", 5000))
+		TH_LOG("%s not tuned with its own profile latency within 5 s", later);
+	check_tuned(_metadata, later, P_LATENCY, &no_ovr, &ref, "netdevsim");
+	ASSERT_EQ(0, param_get("device_profile", buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, later)) TH_LOG("device_profile reads \"%s\"", buf);
+	ASSERT_EQ(0, mod_unload());
+	ASSERT_EQ(0, snap_read(later, &cur));
+	EXPECT_EQ(0, snap_diff(&ref, &cur, &d)) TH_LOG("after rmmod: %s", d.s);
+}
+
+/*
+ * Contract 9: a malformed device_profile at modprobe is a warning, the
+ * load succeeds and tunes; the same value written at run time is EINVAL.
+ */
+TEST_F(nt, bad_device_profile_at_load_loads)
+{
+	char bad[4][64], buf[256];
+
+	nt_add(_metadata, self, 93, 8);
+	snprintf(bad[0], sizeof(bad[0]), "%s", self->ifn[0]);
+	snprintf(bad[1], sizeof(bad[1]), "%s=fast", self->ifn[0]);
+	snprintf(bad[2], sizeof(bad[2]), "=latency");
+	snprintf(bad[3], sizeof(bad[3]), "%s=", self->ifn[0]);
+	for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
+		int kfd = kmsg_open(), ret;
+
+		ret = load_fmt("drivers=netdevsim profile=latency device_profile=%s", bad[i]);
+		EXPECT_EQ(0, ret) TH_LOG("load with device_profile=%s: %s", bad[i],
+					 strerror(-ret));
+		if (kfd >= 0) {
+			EXPECT_TRUE(kmsg_has(kfd, MOD_NAME, "device_profile"))
+				TH_LOG("no log line about device_profile=%s", bad[i]);
+			close(kfd);
+		}
+		if (ret)
+			continue;
+		check_tuned(_metadata, self->ifn[0], P_LATENCY, &no_ovr, &self->orig[0],
+			    "netdevsim");
+		ASSERT_EQ(0, param_get("device_profile", buf, sizeof(buf)));
+		EXPECT_STREQ("", buf) TH_LOG("after device_profile=%s at load", bad[i]);
+		EXPECT_EQ(-EINVAL, param_set("device_profile", bad[i]))
+			TH_LOG("device_profile=%s at run time", bad[i]);
+		ASSERT_EQ(0, mod_unload());
+		check_restored(_metadata, self->ifn[0], &self->orig[0], bad[i]);
+	}
+}
+
+/*
+ * Contract 7: a device unbound and bound again (netdevsim del_device and
+ * new_device with the same id) keeps its own profile.
+ */
+TEST_F(nt, rebind_keeps_device_profile)
+{
+	char names[1][IFNAMSIZ], ifn[IFNAMSIZ], want[64], buf[256];
+	static struct snap ref, cur;
+	struct diff d = {};
+
+	ASSERT_EQ(0, nsim_new(94, 1, 8, names));
+	snprintf(ifn, sizeof(ifn), "%s", names[0]);
+	ASSERT_EQ(0, snap_read(ifn, &ref));
+	ASSERT_EQ(0, load_fmt("drivers=netdevsim profile=throughput"));
+	snprintf(want, sizeof(want), "%s=latency", ifn);
+	ASSERT_EQ(0, param_set("device_profile", want));
+	check_tuned(_metadata, ifn, P_LATENCY, &no_ovr, &ref, "netdevsim");
+
+	ASSERT_EQ(0, nsim_del(94));
+	ASSERT_EQ(0, nsim_new(94, 1, 8, names));
+	ASSERT_STREQ(ifn, names[0]) TH_LOG("the new device is not named as before");
+	EXPECT_TRUE(state_wait(ifn, "latency", 5000))
+		TH_LOG("%s not back at its own profile latency within 5 s", ifn);
+	events_settle();
+	check_tuned(_metadata, ifn, P_LATENCY, &no_ovr, &ref, "netdevsim");
+	ASSERT_EQ(0, param_get("device_profile", buf, sizeof(buf)));
+	strcat(want, "\n");
+	EXPECT_STREQ(want, buf) TH_LOG("device_profile after the rebind");
+	ASSERT_EQ(0, mod_unload());
+	ASSERT_EQ(0, snap_read(ifn, &cur));
+	EXPECT_EQ(0, snap_diff(&ref, &cur, &d)) TH_LOG("after rmmod: %s", d.s);
+}
+
+/*
+ * Contract 10: XPS masks set before the load (here on the even queues)
+ * are never overwritten, in any profile, at load, link-up or switch.
+ * The channel count is pinned so that every queue stays.
+ */
+TEST_F(nt, xps_preset_kept)
+{
+	const char *ifn = self->ifn[0];
+	struct ovr o = no_ovr;
+
+	nt_add(_metadata, self, 95, 4);
+	ASSERT_LT(0, snap_xps_count(&self->orig[0]));
+	o.channels = self->orig[0].channels;
+	ASSERT_EQ(0, link_flags(ifn, IFF_UP, 0));
+	ASSERT_EQ(0, load_fmt("drivers=netdevsim profile=throughput channels=%lld",
+			      o.channels));
+	check_tuned(_metadata, ifn, P_THROUGHPUT, &o, &self->orig[0], "netdevsim");
+	ASSERT_EQ(0, link_bounce(ifn));
+	check_tuned(_metadata, ifn, P_THROUGHPUT, &o, &self->orig[0], "netdevsim");
+	ASSERT_EQ(0, param_set("profile", "latency"));
+	check_tuned(_metadata, ifn, P_LATENCY, &o, &self->orig[0], "netdevsim");
+	ASSERT_EQ(0, mod_unload());
+	check_restored(_metadata, ifn, &self->orig[0], "after rmmod");
 }
 
 TEST_HARNESS_MAIN
