@@ -2340,8 +2340,15 @@ TEST_F_TIMEOUT(nt, load_unload_cycles, 900)
 	 * Unreclaimable slab that grows with the cycles is a leak per cycle:
 	 * 1 KiB a cycle over the measured ones, plus 256 KiB for what a
 	 * quiet guest allocates meanwhile. Smaller leaks are kmemleak's (debug).
+	 * Under KASAN the figure means nothing: its quarantine keeps every
+	 * freed object in its slab until it holds 1/32 of memory, so the
+	 * debug harness turns the check off (NETVSC_TUNE_SLAB_CHECK=0) and
+	 * kmemleak stands in for it there.
 	 */
-	if (cycles > warmup) {
+	env = getenv("NETVSC_TUNE_SLAB_CHECK");
+	if (env && !strcmp(env, "0")) {
+		TH_LOG("slab growth not checked: NETVSC_TUNE_SLAB_CHECK=0");
+	} else if (cycles > warmup) {
 		ASSERT_LE(0, slab0) TH_LOG("no SUnreclaim in /proc/meminfo");
 		sleep_ms(1000);	/* RCU-deferred frees of the last unload */
 		slab1 = meminfo_kb("SUnreclaim");
