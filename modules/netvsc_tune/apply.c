@@ -222,7 +222,8 @@ void nt_remember(struct nt_dev *nd, const struct nt_read *r)
 	nd->xps_orig_n = -1;
 	if ((r->settable & BIT(NT_K_XPS)) && nt_xps_remember(nd)) {
 		nd->own[NT_K_XPS].owner = NT_OWNER_OTHER;
-		pr_info("%s: xps already set (%d TX queues with CPUs), left alone\n",
+		/* the usual case (virtio_net, mlx5): "state" shows it, no log */
+		pr_debug("%s: xps already set (%d TX queues with CPUs), left alone\n",
 			netdev_name(nd->dev), nd->xps_orig_n);
 	}
 	memcpy(nd->now, r->val, sizeof(nd->now));

@@ -182,7 +182,7 @@ EXPORT_SYMBOL_IF_KUNIT(nt_policy_napi);
  *
  * Every tuned profile turns GRO on (software, it merges only what belongs
  * together) and asks for UDP to be hashed on the ports as well; where the
- * rx-flow-hash is the device's RSS hash (mlx4/mlx5, virtio_net with RSS)
+ * rx-flow-hash is the device's RSS hash (mlx5, virtio_net with RSS)
  * that spreads the UDP flows between two hosts over the RX queues as TCP
  * flows are. nt_policy_plan() leaves the hash alone where it is not
  * (NT_PLAN_KEEP_UDP_HASH). latency turns LRO
