@@ -45,29 +45,24 @@ static void *nt_xps_alloc(unsigned int nq)
 	return kcalloc(max(nq, 1U), cpumask_size(), GFP_KERNEL);
 }
 
-/* One CPU mask per TX queue from the device's XPS map; number non-empty */
+/*
+ * One CPU mask per TX queue from the device's XPS map, through the core's
+ * netif_get_xps_queue() (patches/net/0001); the caller holds RTNL.
+ * Return: the number of queues with a CPU.
+ */
 static int nt_xps_read(struct net_device *dev, void *masks, unsigned int nq)
 {
-	struct xps_dev_maps *maps;
-	unsigned int j, i, q;
+	unsigned int q;
 	int n = 0;
 
-	memset(masks, 0, nq * cpumask_size());
-	rcu_read_lock();
-	maps = rcu_dereference(dev->xps_maps[XPS_CPUS]);
-	for (j = 0; maps && j < min(maps->nr_ids, nr_cpu_ids); j++) {
-		/* only called for devices without traffic classes */
-		struct xps_map *map = rcu_dereference(maps->attr_map[j * maps->num_tc]);
+	for (q = 0; q < nq; q++) {
+		struct cpumask *m = nt_xps_mask(masks, q);
 
-		for (i = 0; map && i < map->len; i++) {
-			q = map->queues[i];
-			if (q < nq)
-				cpumask_set_cpu(j, nt_xps_mask(masks, q));
-		}
+		/* a queue beyond the device's has no CPU */
+		if (netif_get_xps_queue(dev, m, q))
+			cpumask_clear(m);
+		n += !cpumask_empty(m);
 	}
-	rcu_read_unlock();
-	for (q = 0; q < nq; q++)
-		n += !cpumask_empty(nt_xps_mask(masks, q));
 	return n;
 }
 
