@@ -224,7 +224,7 @@ void nt_remember(struct nt_dev *nd, const struct nt_read *r)
 		nd->own[NT_K_XPS].owner = NT_OWNER_OTHER;
 		/* the usual case (virtio_net, mlx5): "state" shows it, no log */
 		pr_debug("%s: xps already set (%d TX queues with CPUs), left alone\n",
-			netdev_name(nd->dev), nd->xps_orig_n);
+			 netdev_name(nd->dev), nd->xps_orig_n);
 	}
 	memcpy(nd->now, r->val, sizeof(nd->now));
 	nd->settable = r->settable;
