@@ -58,6 +58,12 @@ net_bench() {
 	[ "$cfg" = none ] || rmmod netvsc_tune
 }
 
+# state shows the devices of the reader's namespace: both, for both NICs
+state() {
+	cat $P/state
+	$ip netns exec srv cat $P/state
+}
+
 # state after the load (apply_us: tuning time) and after "off" (restore time)
 apply_bench() {
 	[ "$cfg" = none ] && return
@@ -66,11 +72,11 @@ apply_bench() {
 	sleep 1
 	load virtio_net,netdevsim
 	echo "==apply begin"
-	cat $P/state
+	state
 	echo "==apply end"
 	echo off > $P/profile
 	echo "==restore begin"
-	cat $P/state
+	state
 	echo "==restore end"
 	rmmod netvsc_tune
 }
