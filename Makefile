@@ -51,6 +51,10 @@ bench: build
 bench-tune: build
 	@$(S)/timed bench-tune benchmarks/netvsc_tune/run $(BENCH_ARGS)
 
+# LAVA jobs for the built FLAVOR (lava/, docs/lava.md): build/lava/FLAVOR/
+lava-jobs: build
+	@$(S)/timed lava-jobs $(S)/lava-jobs $(FLAVOR)
+
 selftests-install: patches
 	@$(MAKE) -C selftests install
 
@@ -60,5 +64,5 @@ clean:
 distclean:
 	rm -rf build results
 
-.PHONY: all deps source patches config build modules check vm-test vm-run bench-boot bench bench-tune \
+.PHONY: all deps source patches config build modules check vm-test vm-run bench-boot bench bench-tune lava-jobs \
 	selftests-install clean distclean
