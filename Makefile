@@ -1,8 +1,12 @@
 # nimbus: the top-level Makefile only wires the pipeline scripts together.
 #   make                 deps, source, patches, config (verified), build FLAVOR
 #   make check           every check and test, ending with "N passed, N failed"
+#   make sign            the built kernel signed for UEFI Secure Boot
 # Variables: FLAVOR (cloud|debug), KSRC=/path/to/linux (instead of Debian's
-# linux-source-6.12), BUILD and RESULTS folders.
+# linux-source-6.12), BUILD and RESULTS folders, MODULE_SIG_KEY=FILE (the
+# packager's module signing key and certificate, one PEM file; default: a
+# key the build makes for its build folder), SB_KEY=FILE SB_CERT=FILE (the
+# packager's Secure Boot key and certificate, for make sign).
 FLAVOR ?= cloud
 S := scripts
 
@@ -23,6 +27,11 @@ config: patches
 
 build: config
 	@$(S)/timed "build $(FLAVOR)" $(S)/build $(FLAVOR)
+
+# build/FLAVOR/vmlinuz.signed: the bzImage signed with sbsign (SB_KEY, SB_CERT)
+sign: build
+	@$(S)/timed "sign $(FLAVOR)" $(S)/sign-kernel --key "$(SB_KEY)" --cert "$(SB_CERT)" \
+		-o build/$(FLAVOR)/vmlinuz.signed build/$(FLAVOR)/arch/x86/boot/bzImage
 
 modules: config
 	@$(S)/timed "modules $(FLAVOR)" $(S)/build $(FLAVOR) --modules-only
@@ -64,5 +73,5 @@ clean:
 distclean:
 	rm -rf build results
 
-.PHONY: all deps source patches config build modules check vm-test vm-run bench-boot bench bench-tune lava-jobs \
+.PHONY: all deps source patches config build sign modules check vm-test vm-run bench-boot bench bench-tune lava-jobs \
 	selftests-install clean distclean
