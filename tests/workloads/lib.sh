@@ -6,7 +6,8 @@
 # wl_done ends with "N passed, N failed".
 WL_N=0 WL_FAIL=0
 WL_LOG=$(mktemp)
-export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH
+# (the modprobe wrapper guest-init made for the kernel under test first)
+export PATH=/run/nimbus/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 
 wl_result() {	# wl_result STATUS NAME [EVIDENCE]
 	WL_N=$((WL_N + 1))
