@@ -66,10 +66,12 @@ flavor_fragments() {
 # the headers from the compiler's own -MMD file instead of running the
 # preprocessor a second time on every miss (net/core/dev.c: 4.6 s to compile,
 # +1.1 s to preprocess), so a build with an empty cache costs what one
-# without ccache does.
+# without ccache does. CCACHE_MAXSIZE: cloud's objects carry DWARF (for its
+# BTF); with debug's they can outgrow ccache's default 5 GB, and an evicted
+# object is a miss for the next clone's build. 20 GB holds both flavors.
 kmake() {
 	PATH=/usr/lib/ccache:$PATH CCACHE_BASEDIR=$NIMBUS_TOP CCACHE_NOHASHDIR=1 CCACHE_DEPEND=1 \
-		make -C "$TREE" ARCH=$KARCH "$@"
+		CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-20G} make -C "$TREE" ARCH=$KARCH "$@"
 }
 
 # step NAME CMD...: run CMD, print its duration
