@@ -195,13 +195,16 @@ wl_check "nfs: /proc/mounts shows nfs4 with vers=4.1" mounted "$nfs_mnt" nfs4 '(
 wl_check "nfs: a file the server wrote reads on the client" \
 	grep -x "server side written on /dev/vd[a-z]*" "$nfs_mnt/from-server.txt"
 
-nfs_roundtrip() {
-	timeout -k 10 120 cp "$st/pattern-8m" "$nfs_mnt/pattern" &&
-		timeout -k 10 60 sync -f "$nfs_mnt" && drop_caches &&
-		same_bytes "$st/pattern-8m" "$nfs_export/pattern" &&
-		same_bytes "$st/pattern-8m" "$nfs_mnt/pattern"
+# roundtrip MOUNT BACKING: 8 MiB written through the client's MOUNT land
+# in the server's BACKING folder and read back through MOUNT, caches dropped
+roundtrip() {
+	timeout -k 10 120 cp "$st/pattern-8m" "$1/pattern" &&
+		timeout -k 10 60 sync -f "$1" && drop_caches &&
+		same_bytes "$st/pattern-8m" "$2/pattern" &&
+		same_bytes "$st/pattern-8m" "$1/pattern"
 }
-wl_check "nfs: 8 MiB written by the client lands on the server's disk and reads back" nfs_roundtrip
+wl_check "nfs: 8 MiB written by the client lands on the server's disk and reads back" \
+	roundtrip "$nfs_mnt" "$nfs_export"
 mkdir -p /mnt/refused
 wl_refused "nfs: a path outside the export does not mount" \
 	timeout -k 10 120 mount -t nfs4 -o vers=4.1,retry=0 127.0.0.1:/no-such-export /mnt/refused
@@ -330,13 +333,8 @@ wl_check "smb: /proc/mounts shows cifs with vers=3.1.1" mounted "$smb_mnt" cifs 
 wl_check "smb: a file the server wrote reads on the client" \
 	grep -x "server side written on /dev/vd[a-z]*" "$smb_mnt/from-server.txt"
 
-smb_roundtrip() {
-	timeout -k 10 120 cp "$st/pattern-8m" "$smb_mnt/pattern" &&
-		timeout -k 10 60 sync -f "$smb_mnt" && drop_caches &&
-		same_bytes "$st/pattern-8m" "$smb_share/pattern" &&
-		same_bytes "$st/pattern-8m" "$smb_mnt/pattern"
-}
-wl_check "smb: 8 MiB written by the client lands on the server's disk and reads back" smb_roundtrip
+wl_check "smb: 8 MiB written by the client lands on the server's disk and reads back" \
+	roundtrip "$smb_mnt" "$smb_share"
 wl_refused "smb: a wrong password is refused" \
 	timeout -k 10 120 mount -t cifs //127.0.0.1/azfiles /mnt/refused -o "vers=3.1.1,username=$smb_user,password=wrong-$smb_pass"
 ! mountpoint -q /mnt/refused || umount /mnt/refused
