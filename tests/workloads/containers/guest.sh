@@ -23,9 +23,6 @@
 
 # shellcheck source=../lib.sh
 . "$WL_DIR/../lib.sh"
-# lib.sh puts /usr/sbin first: guest-init's modprobe wrapper (which finds
-# the modules of the kernel under test) must come before the real one
-[ ! -x /run/nimbus/bin/modprobe ] || PATH=/run/nimbus/bin:$PATH
 
 T=$(mktemp -d /tmp/containers.XXXXXX)
 IMAGE=localhost/nimbus-test
