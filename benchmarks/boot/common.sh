@@ -11,12 +11,13 @@ BOOT_INITRD=$BUILD/bench-boot/initramfs.cpio
 BOOT_CMDLINE="console=ttyS0,115200 panic=-1 initcall_debug loglevel=4 nokaslr rdinit=/init"
 BOOT_ICOUNT=(-accel tcg -cpu max -icount shift=0,sleep=off -smp 1)
 
-# boot_prepare: build bootinit (as the initramfs' /init), bootstat, bootchart
+# boot_prepare: build bootinit (as the initramfs' /init), bootstat, bootchart, bootsched
 boot_prepare() {
 	mkdir -p "$BUILD/tools" "$BUILD/bench-boot/initramfs/"{dev,proc,sys}
 	gcc -O2 -Wall -Wextra -static -o "$BUILD/bench-boot/initramfs/init" "$BOOT_HERE/bootinit.c"
 	gcc -O2 -Wall -Wextra -o "$BUILD/tools/bootstat" "$BOOT_HERE/bootstat.c"
 	gcc -O2 -Wall -Wextra -o "$BUILD/tools/bootchart" "$BOOT_HERE/bootchart.c"
+	gcc -O2 -Wall -Wextra -o "$BUILD/tools/bootsched" "$BOOT_HERE/bootsched.c"
 	(cd "$BUILD/bench-boot/initramfs" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) \
 		> "$BOOT_INITRD"
 }
