@@ -273,6 +273,25 @@ kprobe_event() {
 	[ "$rc" = 0 ] && [ "$n" = "$NOPEN" ]
 }
 
+# Weak functions that another definition replaced can keep an fentry
+# record in __mcount_loc that points into no function; ftrace disables those
+# records in a scan at boot (test_for_valid_rec(), which nimbus' ftrace
+# patch makes cheaper; its KUnit suite ftrace_valid_rec checks the decision
+# itself). Here: whatever the scan kept is listed under a real name (a record
+# it wrongly kept would show as __ftrace_invalid_address___<offset>), and
+# the list is not empty (a scan that refused everything would leave nothing).
+ftrace_weak_records() {
+	local total listed invalid
+	total=$(awk '{ print $1; exit }' "$T/dyn_ftrace_total_info")
+	listed=$(wc -l < "$T/available_filter_functions")
+	invalid=$(grep -c '^__ftrace_invalid_address__' "$T/available_filter_functions" || true)
+	echo "$total fentry records, $listed traceable functions listed ($((total - listed)) disabled), $invalid invalid addresses listed"
+	[ "$invalid" = 0 ] || { grep -m5 '^__ftrace_invalid_address__' "$T/available_filter_functions"; return 1; }
+	[ "$listed" -gt 1000 ] && [ "$listed" -le "$total" ] || return 1
+	# and a listed name is a kernel symbol
+	grep -qw "$(head -n 1 "$T/available_filter_functions" | awk '{ print $1 }')" /proc/kallsyms
+}
+
 wl_check "BTF: $BTF present, bpftool finds struct task_struct" btf_vmlinux
 wl_check "BTF: a module's split BTF (tun) over vmlinux" btf_module
 wl_check "bpftrace: kprobe:vfs_read counts every read of dd" bpftrace_kprobe
@@ -282,6 +301,7 @@ wl_check "CO-RE: exitsnoop relocates task_struct against the kernel BTF, reports
 wl_check "CO-RE: opensnoop sees each open of our file" core_opensnoop
 wl_check "perf: record -g -a resolves kernel symbols in the report" perf_record
 wl_check "ftrace: function tracer limited by set_ftrace_filter, reset to nop" ftrace_function
+wl_check "ftrace: every traceable function is listed under a real name (fentry record check)" ftrace_weak_records
 wl_check "ftrace: kprobe_events event added by hand fires with its argument" kprobe_event
 
 [ -z "$btf_bytes" ] || wl_figure btf_vmlinux_size "$btf_bytes" bytes
