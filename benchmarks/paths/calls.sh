@@ -9,13 +9,17 @@
 # Usage (on the host; icount, so that timer interrupts fall the same way):
 #   scripts/vm-run --initramfs --icount [-F cloud | -k IMAGE -M MODS] -m 2048 -t 3000 \
 #     --with fio --with perf --kmod null_blk --file benchmarks/paths \
-#     -o calls.out -- sh $PWD/benchmarks/paths/calls.sh
+#     -o calls.out -- env NB_DIR=$PWD/benchmarks/paths sh $PWD/benchmarks/paths/calls.sh
 # Output: "WHAT KIND N COUNT" lines (KIND functions or events), then the
-# per-operation figures. A buffer overrun is reported, not counted.
+# per-operation figures. A buffer overrun is reported on stderr.
+# Settings: NB_DIR (this folder), NB_N (operations in the short run, 500).
 set -u
+dir=${NB_DIR:?NB_DIR not set}
+# shellcheck source=guest-lib.sh
+. "$dir/guest-lib.sh"
 T=/sys/kernel/tracing
 [ -d "$T/events" ] || mount -t tracefs nodev "$T" || exit 1
-modprobe null_blk nr_devices=1 queue_mode=2 irqmode=0 gb=4 hw_queue_depth=64 || exit 1
+nullb_load || exit 1
 echo 131072 > "$T/buffer_size_kb" || exit 1
 n1=${NB_N:-500}
 n2=$((n1 * 5))

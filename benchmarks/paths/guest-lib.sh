@@ -7,6 +7,13 @@
 ip=ip
 [ -x /usr/sbin/ip ] && ip=/usr/sbin/ip
 
+# nullb_load: the benchmark's block device, /dev/nullb0: blk-mq, completions
+# inline (irqmode=0), no backing memory, so a read costs only the kernel's
+# and the engine's instructions (guest.sh, profile.sh and calls.sh use it)
+nullb_load() {
+	modprobe null_blk nr_devices=1 queue_mode=2 irqmode=0 gb=4 hw_queue_depth=64
+}
+
 begin() { echo "@@begin $*"; }
 end() { echo "@@end rc=$1"; }
 fail=0

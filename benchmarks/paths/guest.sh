@@ -18,9 +18,8 @@ grep -c ^processor /proc/cpuinfo
 end 0
 
 # --- storage: null_blk (the kernel block path alone) and emulated NVMe.
-# null_blk: blk-mq, completions inline (irqmode=0), no backing memory, so
-# a read costs only the kernel's and the engine's instructions.
-modprobe null_blk nr_devices=1 queue_mode=2 irqmode=0 gb=4 hw_queue_depth=64 ||
+# null_blk: guest-lib.sh, nullb_load.
+nullb_load ||
 	{ echo "guest.sh: cannot load null_blk" >&2; fail=1; }
 devs=/dev/nullb0
 [ "${NB_NVME:-0}" = 1 ] && devs="$devs /dev/nvme0n1"

@@ -10,7 +10,9 @@
 # Settings: NB_JOB (default randread-4k), NB_ENGINE (io_uring), NB_QD (1).
 set -u
 dir=${NB_DIR:?NB_DIR not set}
-modprobe null_blk nr_devices=1 queue_mode=2 irqmode=0 gb=4 hw_queue_depth=64 || exit 1
+# shellcheck source=guest-lib.sh
+. "$dir/guest-lib.sh"
+nullb_load || exit 1
 cd /tmp || exit 1
 NB_DEV=/dev/nullb0 NB_ENGINE=${NB_ENGINE:-io_uring} NB_QD=${NB_QD:-1} NB_RUNTIME=300ms \
 	perf record -q -e cpu-clock -c 20000 -o /tmp/p.data -- \
