@@ -257,12 +257,18 @@ static void nt_test_parse_u32(struct kunit *test)
 {
 	static const char * const bad[] = {
 		"", "-1", "65", "abc", "1.5", "0x", " 3", "3 ", "99999999999", "4\n\n",
+		/* octal, which kstrtou32()'s base 0 accepts: not documented */
+		"010", "00", "07", "0o7", "0b1", "+0x10",
 	};
 	unsigned int i;
 	u32 v = 42;
 
 	KUNIT_EXPECT_EQ(test, 0, nt_parse_u32("64\n", 1, 64, &v));
 	KUNIT_EXPECT_EQ(test, 64U, v);
+	KUNIT_EXPECT_EQ(test, 0, nt_parse_u32("10", 1, 64, &v));
+	KUNIT_EXPECT_EQ(test, 10U, v);
+	KUNIT_EXPECT_EQ(test, 0, nt_parse_u32("0X0a\n", 1, 64, &v));
+	KUNIT_EXPECT_EQ(test, 10U, v);
 	KUNIT_EXPECT_EQ(test, 0, nt_parse_u32("0x10", 1, 64, &v));
 	KUNIT_EXPECT_EQ(test, 16U, v);
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {

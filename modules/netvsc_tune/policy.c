@@ -481,13 +481,23 @@ EXPORT_SYMBOL_IF_KUNIT(nt_rxfh_allows);
  * @max: largest accepted value
  * @out: the value, written only on success
  *
+ * A leading 0 followed by a digit is refused: kstrtou32()'s base 0 would
+ * read it as octal ("010" as 8), which is neither of the documented forms.
+ *
  * Return: 0, or -EINVAL for a missing, malformed or out-of-range number.
  */
 int nt_parse_u32(const char *s, u32 min, u32 max, u32 *out)
 {
+	unsigned int base = 10;
 	u32 v;
 
-	if (!s || kstrtou32(s, 0, &v) || v < min || v > max)
+	if (!s)
+		return -EINVAL;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		base = 16;
+	else if (s[0] == '0' && isdigit(s[1]))
+		return -EINVAL;
+	if (kstrtou32(s, base, &v) || v < min || v > max)
 		return -EINVAL;
 	*out = v;
 	return 0;
