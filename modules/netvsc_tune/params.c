@@ -67,7 +67,8 @@ static struct nt_override_param nt_ovr_lro_on = { NT_OVERRIDE_NONE, 0, 1 };
  * struct nt_pending - a device_profile given at load time, waiting for its
  *	device (under RTNL)
  * @node: in nt_pending
- * @net: the namespace of the task that loaded the module (a reference)
+ * @net: the namespace of the task that loaded the module; no reference is
+ *	held: nt_params_net_exit() drops the entry when the namespace goes
  * @name: the interface name
  * @profile: the profile
  */
@@ -299,7 +300,6 @@ static int nt_pending_add(struct net *net, const char *name, int profile)
 		if (!net_eq(p->net, net) || strcmp(p->name, name))
 			continue;
 		list_del(&p->node);
-		put_net(p->net);
 		kfree(p);
 	}
 	/* "default" is what a device without an entry gets */
@@ -308,7 +308,7 @@ static int nt_pending_add(struct net *net, const char *name, int profile)
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
 	if (!p)
 		return -ENOMEM;
-	p->net = get_net(net);
+	p->net = net;
 	strscpy(p->name, name, sizeof(p->name));
 	p->profile = profile;
 	list_add_tail(&p->node, &nt_pending);
@@ -332,7 +332,6 @@ bool nt_pending_take(struct net_device *dev, int *profile)
 			continue;
 		*profile = p->profile;
 		list_del(&p->node);
-		put_net(p->net);
 		kfree(p);
 		return true;
 	}
@@ -457,10 +456,37 @@ static const struct kernel_param_ops nt_state_ops = {
 module_param_cb(state, &nt_state_ops, NULL, 0400);
 MODULE_PARM_DESC(state, "Per device of the reader's namespace: original and current values, knobs left to others, restores pending");
 
+/* drop the load-time device profiles of namespace @net, or all (NULL) */
+static void nt_pending_drop(struct net *net)
+{
+	struct nt_pending *p, *tmp;
+
+	rtnl_lock();
+	list_for_each_entry_safe(p, tmp, &nt_pending, node) {
+		if (net && !net_eq(p->net, net))
+			continue;
+		list_del(&p->node);
+		kfree(p);
+	}
+	rtnl_unlock();
+}
+
+/* a namespace goes: its waiting device profiles go with it */
+static void __net_exit nt_params_net_exit(struct net *net)
+{
+	nt_pending_drop(net);
+}
+
+static struct pernet_operations nt_params_net_ops = {
+	.exit = nt_params_net_exit,
+};
+
 /**
- * nt_params_init - the default driver list if none was given
+ * nt_params_init - the default driver list if none was given, and the
+ *	namespace hook of the load-time device profiles
  *
- * Return: 0, or -EINVAL (the built-in list does not parse).
+ * Return: 0, -EINVAL (the built-in list does not parse) or the error of
+ * register_pernet_subsys(); on error the device profiles are dropped.
  */
 int nt_params_init(void)
 {
@@ -471,21 +497,20 @@ int nt_params_init(void)
 	    nt_drivers_parse(NT_DEFAULT_DRIVERS, nt_drivers, &nt_ndrivers))
 		ret = -EINVAL;
 	mutex_unlock(&nt_cfg_lock);
+	if (!ret)
+		ret = register_pernet_subsys(&nt_params_net_ops);
+	if (ret)
+		nt_pending_drop(NULL);
 	return ret;
 }
 
 /**
  * nt_params_free - drop the load-time device profiles still waiting
+ *
+ * Only after a successful nt_params_init().
  */
 void nt_params_free(void)
 {
-	struct nt_pending *p, *tmp;
-
-	rtnl_lock();
-	list_for_each_entry_safe(p, tmp, &nt_pending, node) {
-		list_del(&p->node);
-		put_net(p->net);
-		kfree(p);
-	}
-	rtnl_unlock();
+	unregister_pernet_subsys(&nt_params_net_ops);
+	nt_pending_drop(NULL);
 }

@@ -57,6 +57,9 @@
  * - device_profile_at_load, bad_device_profile_at_load_loads: given to
  *   modprobe it holds for present and later devices; malformed, it is a
  *   warning and the load goes on;
+ * - device_profile_at_load_frees_netns: one given to modprobe in a
+ *   namespace, for a device that never came, does not keep the namespace
+ *   alive once it is deleted;
  * - rebind_keeps_device_profile: del_device + new_device keeps it;
  * - xps_preset_kept, apply.*_no_xps: XPS masks set before the load are
  *   never overwritten; balanced never writes XPS.
@@ -3118,6 +3121,39 @@ TEST_F(nt, device_profile_at_load)
 	ASSERT_EQ(0, mod_unload());
 	ASSERT_EQ(0, snap_read(later, &cur));
 	EXPECT_EQ(0, snap_diff(&ref, &cur, &d)) TH_LOG("after rmmod: %s", d.s);
+}
+
+/*
+ * Issue 29, point 5: a device_profile given to modprobe in a namespace,
+ * for a device that is not there, waits for it; the namespace must still
+ * die when its last user goes. Its netdevsim port comes back to this
+ * namespace only then.
+ */
+TEST_F(nt, device_profile_at_load_frees_netns)
+{
+	char names[1][IFNAMSIZ];
+	int nsfd, ret, n = 0;
+
+	nt_add(_metadata, self, 94, 2);
+	nsfd = netns_new();
+	ASSERT_LE(0, nsfd) TH_LOG("new network namespace: %s", strerror(-nsfd));
+	ret = link_to_netns(self->ifn[0], nsfd);
+	ASSERT_EQ(0, ret) TH_LOG("%s into the namespace: %s", self->ifn[0], strerror(-ret));
+	ASSERT_EQ(0, setns(nsfd, CLONE_NEWNET)) TH_LOG("setns: %s", strerror(errno));
+	ret = load_fmt("drivers=netdevsim device_profile=nosuchdev0=latency");
+	if (setns(netns_self, CLONE_NEWNET)) {
+		fprintf(stderr, "setns back: %s\n", strerror(errno));
+		_exit(1);
+	}
+	ASSERT_EQ(0, ret) TH_LOG("load in the namespace: %s", strerror(-ret));
+	/* its last user: the namespace is dismantled, the port moved back */
+	close(nsfd);
+	for (int i = 0; i < 100 && n <= 0; i++) {
+		usleep(100 * 1000);
+		n = nsim_ifnames(94, names, 1);
+	}
+	EXPECT_EQ(1, n) TH_LOG("netdevsim94's port not back 10 s after its namespace was left: %s",
+			       "the namespace is still alive");
 }
 
 /*
