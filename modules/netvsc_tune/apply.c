@@ -18,6 +18,7 @@
 #include <linux/cpumask.h>
 #include <linux/ethtool.h>
 #include <linux/ethtool_netlink.h>
+#include <linux/inetdevice.h>
 #include <linux/ktime.h>
 #include <linux/netdevice.h>
 #include <linux/nodemask.h>
@@ -25,6 +26,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/topology.h>
+#include <net/addrconf.h>
 #include <net/xdp_sock_drv.h>
 
 #include "netvsc_tune.h"
@@ -216,6 +218,7 @@ void nt_remember(struct nt_dev *nd, const struct nt_read *r)
 		nd->own[k].ours = r->val[k];
 		nd->own[k].owner = NT_OWNER_NONE;
 		nd->own[k].pending = false;
+		nd->own[k].asked_set = false;
 	}
 	nd->own[NT_K_XPS].orig = NT_XPS_EMPTY;
 	nd->own[NT_K_XPS].ours = NT_XPS_EMPTY;
@@ -257,15 +260,19 @@ static int nt_present(struct net_device *dev)
 	return netif_device_present(dev) ? 0 : -ENODEV;
 }
 
-/* ETHTOOL_SCHANNELS for the combined count, with the core's checks */
+/*
+ * ETHTOOL_SCHANNELS for the combined count, with the core's checks: the
+ * same as the ioctl's (ethtool_set_channels()) and netlink's: the maxima,
+ * then ethtool_check_max_channel() (the RSS indirection table and
+ * contexts, ntuple rules and memory providers must only name queues that
+ * stay), then no zero-copy AF_XDP socket on a queue that goes.
+ */
 static int nt_set_channels(struct net_device *dev, u32 combined)
 {
 	const struct ethtool_ops *ops = dev->ethtool_ops;
 	struct ethtool_channels cur = { .cmd = ETHTOOL_GCHANNELS };
-	struct ethtool_rxfh_param rxfh = {};
 	struct ethtool_channels want;
-	bool configured = netif_is_rxfh_configured(dev);
-	u32 max_entry = 0, from, to, i, size;
+	u32 from, to, i;
 	int ret;
 
 	if (!ops->get_channels || !ops->set_channels)
@@ -281,34 +288,15 @@ static int nt_set_channels(struct net_device *dev, u32 combined)
 	if (!want.combined_count && (!want.rx_count || !want.tx_count))
 		return -EINVAL;
 
-	/* a user-set indirection table must only name queues that stay */
-	if (configured) {
-		if (!ops->get_rxfh_indir_size || !ops->get_rxfh)
-			return -EOPNOTSUPP;
-		size = ops->get_rxfh_indir_size(dev);
-		if (!size)
-			return -EOPNOTSUPP;
-		rxfh.indir_size = size;
-		rxfh.indir = kcalloc(size, sizeof(*rxfh.indir), GFP_KERNEL);
-		if (!rxfh.indir)
-			return -ENOMEM;
-		ret = ops->get_rxfh(dev, &rxfh);
-		for (i = 0; !ret && i < size; i++)
-			max_entry = max(max_entry, rxfh.indir[i]);
-		kfree(rxfh.indir);
-		if (ret)
-			return ret;
-	}
-	if (!nt_rxfh_allows(want.combined_count + want.rx_count, configured,
-			    max_entry))
-		return -EINVAL;
+	ret = ethtool_check_max_channel(dev, want, NULL);
+	if (ret)
+		return ret;
 
-	/* channels going away must not carry a zero-copy AF_XDP socket */
 	from = want.combined_count + min(want.rx_count, want.tx_count);
 	to = cur.combined_count + max(cur.rx_count, cur.tx_count);
 	for (i = from; i < to; i++)
 		if (xsk_get_pool_from_qid(dev, i))
-			return -EBUSY;
+			return -EINVAL;
 
 	ret = ops->set_channels(dev, &want);
 	if (!ret)
@@ -417,28 +405,87 @@ static void nt_orig_knobs(const struct nt_dev *nd, struct nt_knobs *k)
 	k->udp_l4 = nt_udp_hashes_ports(nd->own[NT_K_UDP].orig);
 }
 
-/* the plan as ownership values; with an error, what the device has now */
-static int nt_want(struct nt_dev *nd, const struct nt_config *c,
+/* the kernel's own reasons to keep LRO off on @dev itself (dev_disable_lro()) */
+static bool nt_lro_forbidden_here(struct net_device *dev)
+{
+	struct in_device *in4 = __in_dev_get_rtnl(dev);
+#if IS_ENABLED(CONFIG_IPV6)
+	struct inet6_dev *in6 = __in6_dev_get(dev);
+
+	if (in6 && READ_ONCE(in6->cnf.forwarding))
+		return true;
+#endif
+	if (in4 && IN_DEV_FORWARD(in4))
+		return true;
+	return netif_is_lag_port(dev) || netif_is_bridge_port(dev) ||
+	       netif_is_ovs_port(dev) || dev_xdp_prog_count(dev);
+}
+
+static int nt_lro_forbidden_upper(struct net_device *upper,
+				  struct netdev_nested_priv *priv)
+{
+	return nt_lro_forbidden_here(upper);
+}
+
+/**
+ * nt_lro_forbidden - does the kernel keep LRO off on this device now
+ * @dev: the device, under RTNL
+ *
+ * The places that call dev_disable_lro() on a device, or on the devices
+ * under it: IPv4 or IPv6 forwarding on it (devinet.c, addrconf.c), a
+ * bond, team, bridge or Open vSwitch port, an XDP program attached. An
+ * upper device's reason holds for the devices under it (dev_disable_lro()
+ * walks down): a VF under hv_netvsc's synthetic NIC, a bond's slaves.
+ */
+bool nt_lro_forbidden(struct net_device *dev)
+{
+	struct netdev_nested_priv priv = {};
+	bool ret;
+
+	ASSERT_RTNL();
+	if (nt_lro_forbidden_here(dev))
+		return true;
+	rcu_read_lock();
+	ret = netdev_walk_all_upper_dev_rcu(dev, nt_lro_forbidden_upper, &priv);
+	rcu_read_unlock();
+	return ret;
+}
+
+/* knobs named by a bit mask, for the log */
+static void nt_knob_list(u32 mask, char *buf, size_t size)
+{
+	size_t len = 0;
+	enum nt_knob k;
+
+	buf[0] = '\0';
+	for (k = 0; k < NT_K_COUNT && len < size; k++)
+		if (mask & BIT(k))
+			len += scnprintf(buf + len, size - len, "%s%s",
+					 len ? "," : "", nt_knob_names[k]);
+}
+
+/*
+ * The plan as ownership values. A knob whose override does not fit the
+ * device stays as it is (its current value), named in nd->unfit; the
+ * others follow the plan. Return: the unfit knobs.
+ */
+static u32 nt_want(struct nt_dev *nd, const struct nt_config *c,
 		   const struct nt_read *r, u64 want[NT_K_COUNT])
 {
 	struct nt_knobs orig, plan;
 	struct nt_topology t;
 	u64 udp = nd->own[NT_K_UDP].orig;
-	int ret;
+	enum nt_knob k;
+	u32 unfit;
+	char names[96];
 
 	memcpy(want, r->val, sizeof(r->val));
 	nt_orig_knobs(nd, &orig);
 	nt_topology_read(&t);
 	/* the profile is computed from the original values, not from ours */
-	ret = nt_policy_plan(c->profile, &t, &orig, &r->max, &c->ovr,
-			     nt_driver_plan_flags(nd->drv), &plan);
-	if (ret) {
-		pr_warn("%s: an override does not fit this device (max channels %u, rings %u/%u, GRO %s, LRO %s), nothing changed\n",
-			netdev_name(nd->dev), r->max.channels, r->max.rx_ring,
-			r->max.tx_ring, r->max.gro ? "settable" : "fixed",
-			r->max.lro ? "settable" : "fixed");
-		return ret;
-	}
+	if (nt_policy_plan(c->profile, &t, &orig, &r->max, &c->ovr,
+			   nt_driver_plan_flags(nd->drv), &plan, &unfit))
+		return 0;
 	want[NT_K_CHANNELS] = plan.channels;
 	want[NT_K_RX] = plan.rx_ring;
 	want[NT_K_TX] = plan.tx_ring;
@@ -452,7 +499,18 @@ static int nt_want(struct nt_dev *nd, const struct nt_config *c,
 		want[NT_K_UDP] = udp | (u64)NT_RXH_L4 << 32 | NT_RXH_L4;
 	else
 		want[NT_K_UDP] = udp & ~((u64)NT_RXH_L4 << 32 | NT_RXH_L4);
-	return 0;
+	for (k = 0; k < NT_K_COUNT; k++)
+		if (unfit & BIT(k))
+			want[k] = r->val[k];
+	if (unfit && unfit != nd->unfit) {
+		nt_knob_list(unfit, names, sizeof(names));
+		pr_warn("%s: override of %s does not fit this device (max channels %u, rings %u/%u, GRO %s, LRO %s), left as it is; the other knobs are tuned\n",
+			netdev_name(nd->dev), names, r->max.channels,
+			r->max.rx_ring, r->max.tx_ring,
+			r->max.gro ? "settable" : "fixed",
+			r->max.lro ? "settable" : "fixed");
+	}
+	return unfit;
 }
 
 /* someone else changed knob @k of @nd: logged once, as it happens */
@@ -490,17 +548,37 @@ static void nt_write_failed(struct nt_dev *nd, enum nt_knob k, int err,
 			name, nt_knob_names[k], err, orig, cur);
 }
 
-/* the outcome of a write of knob @k */
+/*
+ * The outcome of a write of knob @k that asked for @asked: on success the
+ * knob is read back, and what the driver set is what the module owns.
+ */
 static void nt_done(struct nt_dev *nd, enum nt_knob k, enum nt_act act,
-		    u64 val, int err, bool restore, bool final)
+		    u64 asked, int err, bool restore, bool final)
 {
+	char a[48], g[48];
+	struct nt_read r;
+	u64 got = asked;
+
 	if (act != NT_ACT_WRITE)
 		return;
-	if (err)
+	if (err) {
 		nt_write_failed(nd, k, err, restore, final);
-	else
-		nd->now[k] = val;
-	nt_own_done(&nd->own[k], act, val, err, restore);
+		nt_own_wrote(&nd->own[k], asked, asked, err, restore);
+		return;
+	}
+	/* a driver that detached the device for the write says nothing now */
+	if (netif_device_present(nd->dev)) {
+		nt_read_dev(nd, &r);
+		got = r.val[k];
+	}
+	if (got != asked) {
+		nt_knob_format(nd, k, asked, a, sizeof(a));
+		nt_knob_format(nd, k, got, g, sizeof(g));
+		pr_info("%s: %s: asked for %s, the driver set %s\n",
+			netdev_name(nd->dev), nt_knob_names[k], a, g);
+	}
+	nd->now[k] = got;
+	nt_own_wrote(&nd->own[k], asked, got, 0, restore);
 }
 
 /**
@@ -548,7 +626,7 @@ void nt_pass(struct nt_dev *nd, bool final)
 	u64 want[NT_K_COUNT], val[NT_K_COUNT] = {};
 	enum nt_act act[NT_K_COUNT] = {};
 	netdev_features_t mask = 0, bits = 0;
-	bool restore, keep = false, wrote = false;
+	bool restore, lro_forbidden, wrote = false;
 	struct nt_config c;
 	struct nt_read r;
 	enum nt_knob k;
@@ -584,10 +662,10 @@ void nt_pass(struct nt_dev *nd, bool final)
 	nd->settable = r.settable;
 
 	memcpy(want, r.val, sizeof(want));
-	if (!restore && nt_want(nd, &c, &r, want)) {
+	nd->unfit = restore ? 0 : nt_want(nd, &c, &r, want);
+	if (nd->unfit)
 		err = -EINVAL;
-		keep = true;
-	}
+	lro_forbidden = nt_lro_forbidden(dev);
 
 	/* every knob is read before anything is written */
 	for (k = 0; k < NT_K_XPS; k++) {
@@ -595,6 +673,22 @@ void nt_pass(struct nt_dev *nd, bool final)
 			continue;
 		act[k] = nt_own_decide(&nd->own[k], r.val[k], want[k],
 				       restore, &val[k]);
+		if (k == NT_K_LRO) {
+			enum nt_act a = nt_lro_decide(act[k], val[k], restore,
+						      lro_forbidden);
+
+			if (a == NT_ACT_OTHER && act[k] != NT_ACT_OTHER)
+				pr_info("%s: lro: the kernel keeps it off now (forwarding, a bridge, bond or team port, or XDP), not restored, left to it\n",
+					netdev_name(dev));
+			else if (a != act[k])
+				pr_debug("%s: lro: the kernel keeps it off now, not turned on\n",
+					 netdev_name(dev));
+			act[k] = a;
+			if (a == NT_ACT_OTHER) {
+				nt_own_done(&nd->own[k], a, 0, 0, restore);
+				continue;
+			}
+		}
 		if (act[k] == NT_ACT_OTHER) {
 			nt_handed_over(nd, k, r.val[k]);
 			nt_own_done(&nd->own[k], act[k], 0, 0, restore);
@@ -664,7 +758,7 @@ void nt_pass(struct nt_dev *nd, bool final)
 	/* after the channels: the spread is over the queues there are now */
 	if (r.settable & BIT(NT_K_XPS)) {
 		ret = nt_present(dev) ?:
-		      nt_xps_pass(nd, c.profile, restore, keep, &wrote);
+		      nt_xps_pass(nd, c.profile, restore, &wrote);
 		/* a restore that did not get as far as writing waits too */
 		if (ret && restore && nd->own[NT_K_XPS].owner == NT_OWNER_OURS)
 			nd->own[NT_K_XPS].pending = true;

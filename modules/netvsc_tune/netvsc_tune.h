@@ -118,12 +118,10 @@ void nt_policy_offloads(enum nt_profile p, const struct nt_knobs *cur,
 int nt_policy_plan(enum nt_profile p, const struct nt_topology *t,
 		   const struct nt_knobs *cur, const struct nt_knobs *max,
 		   const struct nt_knobs *ovr, unsigned int flags,
-		   struct nt_knobs *out);
+		   struct nt_knobs *out, u32 *unfit);
 bool nt_driver_sized_at_probe(const char *driver);
 unsigned int nt_driver_plan_flags(const char *driver);
 bool nt_profile_spreads_xps(enum nt_profile p);
-
-bool nt_rxfh_allows(u32 new_rx_total, bool rxfh_configured, u32 max_entry);
 
 u32 nt_xps_queue(u32 cpu_index, u32 txq);
 void nt_xps_assign(const bool *local, u32 ncpus, u32 txq, u32 *queue);
@@ -164,9 +162,13 @@ enum nt_owner {
 /**
  * struct nt_own - one knob of one device
  * @orig: its value when netvsc_tune first saw the device
- * @ours: the value netvsc_tune last wrote (meaningful when @owner is ours)
+ * @ours: the value the device held after netvsc_tune's last write, read
+ *	back (meaningful when @owner is ours): a driver may round or clamp
+ *	what it is asked for (mlx5 rings to a power of two)
+ * @asked: the value that last write asked for (meaningful with @asked_set)
  * @owner: enum nt_owner
  * @pending: a restore of this knob failed and waits for the next pass
+ * @asked_set: @asked holds the request whose result the knob holds now
  *
  * Values are u64 so that every knob fits exactly: gro_flush_timeout is an
  * unsigned long, the UDP hash is the rx-flow-hash fields of UDP over IPv4
@@ -175,8 +177,10 @@ enum nt_owner {
 struct nt_own {
 	u64 orig;
 	u64 ours;
+	u64 asked;
 	u8 owner;
 	bool pending;
+	bool asked_set;
 };
 
 enum nt_act {
@@ -189,6 +193,10 @@ enum nt_act nt_own_decide(const struct nt_own *o, u64 cur, u64 want,
 			  bool restore, u64 *val);
 void nt_own_done(struct nt_own *o, enum nt_act act, u64 val, int err,
 		 bool restore);
+void nt_own_wrote(struct nt_own *o, u64 asked, u64 got, int err,
+		  bool restore);
+enum nt_act nt_lro_decide(enum nt_act act, u64 val, bool restore,
+			  bool forbidden);
 
 /*
  * XPS as an ownership value: the CPU masks of all TX queues, named by what
@@ -221,6 +229,7 @@ struct workqueue_struct;
  * @own_profile: the device's own profile (device_profile), -1 = the global one
  * @profile: profile of the last pass
  * @err: first error of the last pass, 0 if every write took
+ * @unfit: bit per knob whose override does not fit the device (last pass)
  * @apply_ns: time of the last pass that wrote or tried to, or of the first
  * @own: per knob: original, ours, owner, pending restore
  * @settable: bit per knob: the device can change it (from the last read)
@@ -246,6 +255,7 @@ struct nt_dev {
 	int own_profile;
 	enum nt_profile profile;
 	int err;
+	u32 unfit;
 	u64 apply_ns;
 	struct nt_own own[NT_K_COUNT];
 	u32 settable;
@@ -314,6 +324,7 @@ void nt_remember(struct nt_dev *nd, const struct nt_read *r);
 void nt_pass(struct nt_dev *nd, bool final);
 bool nt_tuned(const struct nt_dev *nd);
 bool nt_udp_hashes_ports(u64 v);
+bool nt_lro_forbidden(struct net_device *dev);
 void nt_knob_format(const struct nt_dev *nd, enum nt_knob k, u64 v,
 		    char *buf, size_t size);
 
@@ -322,7 +333,7 @@ bool nt_xps_managed(struct net_device *dev, const char *drv);
 int nt_xps_count(struct net_device *dev);
 bool nt_xps_remember(struct nt_dev *nd);
 int nt_xps_pass(struct nt_dev *nd, enum nt_profile p, bool restore,
-		bool keep, bool *wrote);
+		bool *wrote);
 int nt_xps_channels_written(struct nt_dev *nd);
 void nt_xps_free(struct nt_dev *nd);
 

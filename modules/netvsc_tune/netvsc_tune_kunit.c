@@ -164,7 +164,7 @@ static void nt_test_napi(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 7U, out.gro_flush_ns);
 }
 
-#define PLAN(p) nt_policy_plan(NT_PROFILE_##p, &t, &cur, &max, &ovr, 0, &out)
+#define PLAN(p) nt_policy_plan(NT_PROFILE_##p, &t, &cur, &max, &ovr, 0, &out, &unfit)
 
 static void nt_test_plan(struct kunit *test)
 {
@@ -173,6 +173,7 @@ static void nt_test_plan(struct kunit *test)
 	struct nt_knobs max = { 64, 18811, 2560, 0, 0 };
 	struct nt_knobs ovr = no_ovr;
 	struct nt_knobs out = {}, keep;
+	u32 unfit = 0;
 
 	KUNIT_EXPECT_EQ(test, 0, PLAN(BALANCED));
 	KUNIT_EXPECT_EQ(test, 32U, out.channels);
@@ -188,37 +189,93 @@ static void nt_test_plan(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 18811U, out.rx_ring);
 	KUNIT_EXPECT_EQ(test, NT_THROUGHPUT_DEFER_IRQS, out.defer_irqs);
 
-	/* out-of-range overrides: -EINVAL, output untouched */
-	keep = out;
+	/*
+	 * An override out of range makes only its own knob unfit: that knob
+	 * keeps the current value, every other knob follows the profile.
+	 */
 	ovr.channels = 65;
-	KUNIT_EXPECT_EQ(test, -EINVAL, PLAN(THROUGHPUT));
+	KUNIT_EXPECT_EQ(test, 0, PLAN(THROUGHPUT));
+	KUNIT_EXPECT_EQ(test, BIT(NT_K_CHANNELS), unfit);
+	KUNIT_EXPECT_EQ(test, 8U, out.channels);
+	KUNIT_EXPECT_EQ(test, 18811U, out.rx_ring);
+	KUNIT_EXPECT_EQ(test, NT_THROUGHPUT_DEFER_IRQS, out.defer_irqs);
 	ovr.channels = 0;
-	KUNIT_EXPECT_EQ(test, -EINVAL, PLAN(THROUGHPUT));
+	KUNIT_EXPECT_EQ(test, 0, PLAN(THROUGHPUT));
+	KUNIT_EXPECT_EQ(test, BIT(NT_K_CHANNELS), unfit);
 	ovr = no_ovr;
 	ovr.rx_ring = 18812;
-	KUNIT_EXPECT_EQ(test, -EINVAL, PLAN(LATENCY));
+	KUNIT_EXPECT_EQ(test, 0, PLAN(LATENCY));
+	KUNIT_EXPECT_EQ(test, BIT(NT_K_RX), unfit);
+	KUNIT_EXPECT_EQ(test, 9709U, out.rx_ring);
+	KUNIT_EXPECT_EQ(test, 32U, out.channels);
 	ovr = no_ovr;
 	ovr.gro_flush_ns = NT_GRO_FLUSH_NS_MAX + 1;
-	KUNIT_EXPECT_EQ(test, -EINVAL, PLAN(LATENCY));
-	ovr = no_ovr;
 	ovr.defer_irqs = NT_DEFER_IRQS_MAX + 1;
-	KUNIT_EXPECT_EQ(test, -EINVAL, PLAN(LATENCY));
+	ovr.tx_ring = 100;
+	KUNIT_EXPECT_EQ(test, 0, PLAN(LATENCY));
+	KUNIT_EXPECT_EQ(test, BIT(NT_K_GRO_NS) | BIT(NT_K_DEFER), unfit);
+	KUNIT_EXPECT_EQ(test, 0ULL, out.gro_flush_ns);
+	KUNIT_EXPECT_EQ(test, 0U, out.defer_irqs);
+	KUNIT_EXPECT_EQ(test, 100U, out.tx_ring);
 	ovr = no_ovr;
+	keep = out;
+	unfit = 7;
 	KUNIT_EXPECT_EQ(test, -EINVAL, PLAN(COUNT));
 	KUNIT_EXPECT_EQ(test, 0, memcmp(&keep, &out, sizeof(out)));
+	KUNIT_EXPECT_EQ(test, 7U, unfit);
 
-	/* no settable channels or rings: an override is an error */
+	/* no settable channels or rings: an override of them is unfit */
 	max.channels = 0;
 	max.tx_ring = 0;
 	ovr = no_ovr;
 	ovr.channels = 1;
-	KUNIT_EXPECT_EQ(test, -EINVAL, PLAN(BALANCED));
+	KUNIT_EXPECT_EQ(test, 0, PLAN(BALANCED));
+	KUNIT_EXPECT_EQ(test, BIT(NT_K_CHANNELS), unfit);
 	ovr = no_ovr;
 	ovr.tx_ring = 1;
-	KUNIT_EXPECT_EQ(test, -EINVAL, PLAN(BALANCED));
+	KUNIT_EXPECT_EQ(test, 0, PLAN(BALANCED));
+	KUNIT_EXPECT_EQ(test, BIT(NT_K_TX), unfit);
 	ovr = no_ovr;
 	KUNIT_EXPECT_EQ(test, 0, PLAN(BALANCED));
+	KUNIT_EXPECT_EQ(test, 0U, unfit);
 	KUNIT_EXPECT_EQ(test, 8U, out.channels);
+}
+
+/*
+ * Issue 29, point 4: mana has no LRO in hw_features. lro=off fits it (LRO
+ * is off and stays off), lro=on does not, and neither keeps the other
+ * knobs from their plan.
+ */
+static void nt_test_plan_fixed_lro(struct kunit *test)
+{
+	struct nt_topology t = { 8, 4, 1 };
+	struct nt_knobs cur = { .channels = 2, .rx_ring = 1024, .tx_ring = 256 };
+	struct nt_knobs max = { .channels = 8, .rx_ring = 8192, .tx_ring = 8192,
+				.gro = 1 };
+	struct nt_knobs ovr = no_ovr;
+	struct nt_knobs out = {};
+	u32 unfit = 0;
+
+	ovr.lro = 0;
+	KUNIT_EXPECT_EQ(test, 0, nt_policy_plan(NT_PROFILE_THROUGHPUT, &t, &cur,
+						&max, &ovr, 0, &out, &unfit));
+	KUNIT_EXPECT_EQ(test, 0U, unfit);
+	KUNIT_EXPECT_EQ(test, 0U, out.lro);
+	KUNIT_EXPECT_EQ(test, 8U, out.channels);
+	KUNIT_EXPECT_EQ(test, 8192U, out.rx_ring);
+	ovr.lro = 1;
+	KUNIT_EXPECT_EQ(test, 0, nt_policy_plan(NT_PROFILE_THROUGHPUT, &t, &cur,
+						&max, &ovr, 0, &out, &unfit));
+	KUNIT_EXPECT_EQ(test, BIT(NT_K_LRO), unfit);
+	KUNIT_EXPECT_EQ(test, 0U, out.lro);
+	KUNIT_EXPECT_EQ(test, 8U, out.channels);
+	KUNIT_EXPECT_EQ(test, 1U, out.gro);
+	/* GRO can be switched: an override of it fits either way */
+	ovr.gro = 0;
+	KUNIT_EXPECT_EQ(test, 0, nt_policy_plan(NT_PROFILE_THROUGHPUT, &t, &cur,
+						&max, &ovr, 0, &out, &unfit));
+	KUNIT_EXPECT_EQ(test, BIT(NT_K_LRO), unfit);
+	KUNIT_EXPECT_EQ(test, 0U, out.gro);
 }
 
 static void nt_test_profile_parse(struct kunit *test)
@@ -315,14 +372,6 @@ static void nt_test_drivers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 1U, n);
 }
 
-static void nt_test_rxfh(struct kunit *test)
-{
-	KUNIT_EXPECT_TRUE(test, nt_rxfh_allows(1, false, 63));
-	KUNIT_EXPECT_TRUE(test, nt_rxfh_allows(8, true, 7));
-	KUNIT_EXPECT_FALSE(test, nt_rxfh_allows(7, true, 7));
-	KUNIT_EXPECT_FALSE(test, nt_rxfh_allows(0, true, 0));
-}
-
 struct offload_case {
 	enum nt_profile p;
 	struct nt_knobs cur, max;	/* gro, lro, udp_l4 used */
@@ -369,16 +418,22 @@ static void nt_test_offload_overrides(struct kunit *test)
 	struct nt_knobs max = { .channels = 4, .gro = 1, .lro = 0 };
 	struct nt_knobs ovr = no_ovr;
 	struct nt_knobs out = {};
+	u32 unfit = 0;
 
 	ovr.gro = 0;
 	KUNIT_EXPECT_EQ(test, 0, PLAN(THROUGHPUT));
 	KUNIT_EXPECT_EQ(test, 0U, out.gro);
 	KUNIT_EXPECT_EQ(test, 1U, out.lro);
-	/* LRO is fixed on this device: an LRO override does not fit */
+	/* LRO is fixed on: an override asking it off does not fit, on fits */
 	ovr.lro = 0;
-	KUNIT_EXPECT_EQ(test, -EINVAL, PLAN(THROUGHPUT));
+	KUNIT_EXPECT_EQ(test, 0, PLAN(THROUGHPUT));
+	KUNIT_EXPECT_EQ(test, BIT(NT_K_LRO), unfit);
+	KUNIT_EXPECT_EQ(test, 1U, out.lro);
+	KUNIT_EXPECT_EQ(test, 0U, out.gro);
 	ovr.lro = 1;
-	KUNIT_EXPECT_EQ(test, -EINVAL, PLAN(LATENCY));
+	KUNIT_EXPECT_EQ(test, 0, PLAN(LATENCY));
+	KUNIT_EXPECT_EQ(test, 0U, unfit);
+	KUNIT_EXPECT_EQ(test, 1U, out.lro);
 	max.lro = 1;
 	KUNIT_EXPECT_EQ(test, 0, PLAN(LATENCY));
 	KUNIT_EXPECT_EQ(test, 1U, out.lro);
@@ -489,6 +544,7 @@ static void nt_test_sized_at_probe(struct kunit *test)
 				.gro = 1 };
 	struct nt_knobs ovr = no_ovr;
 	struct nt_knobs out = {};
+	u32 unfit = 0;
 	const unsigned int f = NT_PLAN_SIZED_AT_PROBE;
 
 	KUNIT_EXPECT_TRUE(test, nt_driver_sized_at_probe("hv_netvsc"));
@@ -498,29 +554,29 @@ static void nt_test_sized_at_probe(struct kunit *test)
 
 	/* the count the driver gave this VM: nothing to change */
 	KUNIT_EXPECT_EQ(test, 0, nt_policy_plan(NT_PROFILE_BALANCED, &t, &cur,
-						&max, &ovr, f, &out));
+						&max, &ovr, f, &out, &unfit));
 	KUNIT_EXPECT_EQ(test, 48U, out.channels);
 	KUNIT_EXPECT_EQ(test, cur.rx_ring, out.rx_ring);
 	KUNIT_EXPECT_EQ(test, cur.tx_ring, out.tx_ring);
 	/* a count of 4 the admin set is kept too */
 	cur.channels = 4;
 	KUNIT_EXPECT_EQ(test, 0, nt_policy_plan(NT_PROFILE_BALANCED, &t, &cur,
-						&max, &ovr, f, &out));
+						&max, &ovr, f, &out, &unfit));
 	KUNIT_EXPECT_EQ(test, 4U, out.channels);
 	/* without the flag, balanced computes the count itself */
 	KUNIT_EXPECT_EQ(test, 0, nt_policy_plan(NT_PROFILE_BALANCED, &t, &cur,
-						&max, &ovr, 0, &out));
+						&max, &ovr, 0, &out, &unfit));
 	KUNIT_EXPECT_EQ(test, 48U, out.channels);
 	/* throughput, latency and overrides are explicit choices */
 	KUNIT_EXPECT_EQ(test, 0, nt_policy_plan(NT_PROFILE_THROUGHPUT, &t, &cur,
-						&max, &ovr, f, &out));
+						&max, &ovr, f, &out, &unfit));
 	KUNIT_EXPECT_EQ(test, 64U, out.channels);
 	KUNIT_EXPECT_EQ(test, 0, nt_policy_plan(NT_PROFILE_LATENCY, &t, &cur,
-						&max, &ovr, f, &out));
+						&max, &ovr, f, &out, &unfit));
 	KUNIT_EXPECT_EQ(test, 48U, out.channels);
 	ovr.channels = 12;
 	KUNIT_EXPECT_EQ(test, 0, nt_policy_plan(NT_PROFILE_BALANCED, &t, &cur,
-						&max, &ovr, f, &out));
+						&max, &ovr, f, &out, &unfit));
 	KUNIT_EXPECT_EQ(test, 12U, out.channels);
 }
 
@@ -532,18 +588,21 @@ static void nt_test_gro_flush_u64(struct kunit *test)
 	struct nt_knobs max = { .channels = 4 };
 	struct nt_knobs ovr = no_ovr;
 	struct nt_knobs out = {};
+	u32 unfit = 0;
 
 	/* balanced keeps the value as it is */
 	KUNIT_EXPECT_EQ(test, 0, nt_policy_plan(NT_PROFILE_BALANCED, &t, &cur,
-						&max, &ovr, 0, &out));
+						&max, &ovr, 0, &out, &unfit));
 	KUNIT_EXPECT_EQ(test, 5000000000ULL, out.gro_flush_ns);
 	/* an override above 10 ms does not fit */
 	ovr.gro_flush_ns = NT_GRO_FLUSH_NS_MAX + 1;
-	KUNIT_EXPECT_EQ(test, -EINVAL, nt_policy_plan(NT_PROFILE_BALANCED, &t,
-						      &cur, &max, &ovr, 0, &out));
+	KUNIT_EXPECT_EQ(test, 0, nt_policy_plan(NT_PROFILE_BALANCED, &t, &cur,
+						&max, &ovr, 0, &out, &unfit));
+	KUNIT_EXPECT_EQ(test, BIT(NT_K_GRO_NS), unfit);
+	KUNIT_EXPECT_EQ(test, 5000000000ULL, out.gro_flush_ns);
 	ovr.gro_flush_ns = NT_GRO_FLUSH_NS_MAX;
 	KUNIT_EXPECT_EQ(test, 0, nt_policy_plan(NT_PROFILE_BALANCED, &t, &cur,
-						&max, &ovr, 0, &out));
+						&max, &ovr, 0, &out, &unfit));
 	KUNIT_EXPECT_EQ(test, (u64)NT_GRO_FLUSH_NS_MAX, out.gro_flush_ns);
 }
 
@@ -559,6 +618,7 @@ static void nt_test_udp_hash_tx_only(struct kunit *test)
 	struct nt_knobs max = { .channels = 64, .udp_l4 = 1 };
 	struct nt_knobs ovr = no_ovr;
 	struct nt_knobs out = {};
+	u32 unfit = 0;
 	enum nt_profile p;
 
 	KUNIT_EXPECT_EQ(test, NT_PLAN_SIZED_AT_PROBE | NT_PLAN_KEEP_UDP_HASH,
@@ -568,11 +628,11 @@ static void nt_test_udp_hash_tx_only(struct kunit *test)
 	for (p = NT_PROFILE_BALANCED; p < NT_PROFILE_COUNT; p++) {
 		KUNIT_EXPECT_EQ(test, 0, nt_policy_plan(p, &t, &cur, &max, &ovr,
 							nt_driver_plan_flags("hv_netvsc"),
-							&out));
+							&out, &unfit));
 		KUNIT_EXPECT_EQ_MSG(test, 0U, out.udp_l4, "%s", nt_profile_name(p));
 		KUNIT_EXPECT_EQ(test, 0, nt_policy_plan(p, &t, &cur, &max, &ovr,
 							nt_driver_plan_flags("mlx5_core"),
-							&out));
+							&out, &unfit));
 		KUNIT_EXPECT_EQ_MSG(test, 1U, out.udp_l4, "%s", nt_profile_name(p));
 	}
 }
@@ -657,10 +717,10 @@ static struct kunit_case nt_policy_cases[] = {
 	KUNIT_CASE(nt_test_rings),
 	KUNIT_CASE(nt_test_napi),
 	KUNIT_CASE(nt_test_plan),
+	KUNIT_CASE(nt_test_plan_fixed_lro),
 	KUNIT_CASE(nt_test_profile_parse),
 	KUNIT_CASE(nt_test_parse_u32),
 	KUNIT_CASE(nt_test_drivers),
-	KUNIT_CASE(nt_test_rxfh),
 	KUNIT_CASE(nt_test_offloads),
 	KUNIT_CASE(nt_test_offload_overrides),
 	KUNIT_CASE(nt_test_xps),
@@ -921,7 +981,66 @@ static void nt_test_xps_labels(struct kunit *test)
 			nt_own_decide(&xps, NT_XPS_ELSE, NT_XPS_OURS, true, &val));
 }
 
+/*
+ * Issue 29, point 1: mlx5 rounds rx 3000 up to 4096. The module owns the
+ * 4096 the driver set: the next pass neither hands the knob over nor asks
+ * again, and the restore puts the original back over the 4096.
+ */
+static void nt_test_own_readback(struct kunit *test)
+{
+	struct nt_own o = { .orig = 1024, .ours = 1024, .owner = NONE_ };
+	u64 val = 0;
+
+	KUNIT_EXPECT_EQ(test, NT_ACT_WRITE, nt_own_decide(&o, 1024, 3000, false, &val));
+	KUNIT_EXPECT_EQ(test, 3000ULL, val);
+	nt_own_wrote(&o, 3000, 4096, 0, false);
+	KUNIT_EXPECT_EQ(test, OURS_, o.owner);
+	KUNIT_EXPECT_EQ(test, 4096ULL, o.ours);
+	/* the next pass: still 4096, still asked 3000: nothing to do */
+	KUNIT_EXPECT_EQ(test, NT_ACT_KEEP, nt_own_decide(&o, 4096, 3000, false, &val));
+	/* a new request is made */
+	KUNIT_EXPECT_EQ(test, NT_ACT_WRITE, nt_own_decide(&o, 4096, 5000, false, &val));
+	KUNIT_EXPECT_EQ(test, 5000ULL, val);
+	/* someone else set 2048: handed over */
+	KUNIT_EXPECT_EQ(test, NT_ACT_OTHER, nt_own_decide(&o, 2048, 3000, false, &val));
+	/* restore over our 4096 writes the original */
+	KUNIT_EXPECT_EQ(test, NT_ACT_WRITE, nt_own_decide(&o, 4096, 3000, true, &val));
+	KUNIT_EXPECT_EQ(test, 1024ULL, val);
+	nt_own_wrote(&o, 1024, 1024, 0, true);
+	KUNIT_EXPECT_EQ(test, NONE_, o.owner);
+
+	/* hv_netvsc raises 3 to its floor 10, the original: nobody's, not asked again */
+	o = (struct nt_own){ .orig = 10, .ours = 10, .owner = NONE_ };
+	KUNIT_EXPECT_EQ(test, NT_ACT_WRITE, nt_own_decide(&o, 10, 3, false, &val));
+	nt_own_wrote(&o, 3, 10, 0, false);
+	KUNIT_EXPECT_EQ(test, NONE_, o.owner);
+	KUNIT_EXPECT_EQ(test, NT_ACT_KEEP, nt_own_decide(&o, 10, 3, false, &val));
+	/* a failed write records no request */
+	o = (struct nt_own){ .orig = 64, .ours = 64, .owner = NONE_ };
+	nt_own_wrote(&o, 32, 32, -EINVAL, false);
+	KUNIT_EXPECT_FALSE(test, o.asked_set);
+	KUNIT_EXPECT_EQ(test, NT_ACT_WRITE, nt_own_decide(&o, 64, 32, false, &val));
+}
+
+/* Issue 29, point 2: LRO is never written on where the kernel forbids it */
+static void nt_test_lro_policy(struct kunit *test)
+{
+	/* allowed: every answer stands */
+	KUNIT_EXPECT_EQ(test, NT_ACT_WRITE, nt_lro_decide(NT_ACT_WRITE, 1, true, false));
+	KUNIT_EXPECT_EQ(test, NT_ACT_WRITE, nt_lro_decide(NT_ACT_WRITE, 1, false, false));
+	/* forbidden: off may be written, on never */
+	KUNIT_EXPECT_EQ(test, NT_ACT_WRITE, nt_lro_decide(NT_ACT_WRITE, 0, false, true));
+	KUNIT_EXPECT_EQ(test, NT_ACT_WRITE, nt_lro_decide(NT_ACT_WRITE, 0, true, true));
+	KUNIT_EXPECT_EQ(test, NT_ACT_KEEP, nt_lro_decide(NT_ACT_WRITE, 1, false, true));
+	/* a restore of "on" hands the knob to the kernel */
+	KUNIT_EXPECT_EQ(test, NT_ACT_OTHER, nt_lro_decide(NT_ACT_WRITE, 1, true, true));
+	KUNIT_EXPECT_EQ(test, NT_ACT_KEEP, nt_lro_decide(NT_ACT_KEEP, 1, true, true));
+	KUNIT_EXPECT_EQ(test, NT_ACT_OTHER, nt_lro_decide(NT_ACT_OTHER, 0, true, true));
+}
+
 static struct kunit_case nt_owner_cases[] = {
+	KUNIT_CASE(nt_test_own_readback),
+	KUNIT_CASE(nt_test_lro_policy),
 	KUNIT_CASE(nt_test_own_decide),
 	KUNIT_CASE(nt_test_own_done),
 	KUNIT_CASE(nt_test_admin_wins),

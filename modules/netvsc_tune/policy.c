@@ -255,14 +255,32 @@ bool nt_profile_spreads_xps(enum nt_profile p)
 }
 EXPORT_SYMBOL_IF_KUNIT(nt_profile_spreads_xps);
 
-static int nt_override(u32 ovr, u32 min, u32 max, u32 *val)
+/* an override within min..max replaces *val; else the knob is unfit */
+static void nt_override(u32 ovr, u32 min, u32 max, u32 *val, u32 cur,
+			enum nt_knob k, u32 *unfit)
 {
 	if (ovr == NT_OVERRIDE_NONE)
-		return 0;
-	if (ovr < min || ovr > max)
-		return -EINVAL;
-	*val = ovr;
-	return 0;
+		return;
+	if (ovr >= min && ovr <= max) {
+		*val = ovr;
+		return;
+	}
+	*val = cur;
+	*unfit |= BIT(k);
+}
+
+/* GRO and LRO: an override is met where it asks for what a fixed knob has */
+static void nt_override_flag(u32 ovr, u32 settable, u32 *val, u32 cur,
+			     enum nt_knob k, u32 *unfit)
+{
+	if (ovr == NT_OVERRIDE_NONE)
+		return;
+	if (settable || ovr == cur) {
+		*val = ovr;
+		return;
+	}
+	*val = cur;
+	*unfit |= BIT(k);
 }
 
 /**
@@ -275,26 +293,33 @@ static int nt_override(u32 ovr, u32 min, u32 max, u32 *val)
  * @flags: NT_PLAN_SIZED_AT_PROBE: balanced keeps @cur's channel count;
  *	NT_PLAN_KEEP_UDP_HASH: keep @cur's UDP hash
  * @out: the plan, written only on success
+ * @unfit: bit per knob (BIT(NT_K_*)) whose override does not fit the
+ *	device, written only on success
  *
  * With @p off the plan is @cur and the overrides are ignored. An override
  * must be within 1..maximum for channels and rings (so not settable on a
  * device whose maximum is 0), 0..NT_DEFER_IRQS_MAX and
- * 0..NT_GRO_FLUSH_NS_MAX for the NAPI knobs.
+ * 0..NT_GRO_FLUSH_NS_MAX for the NAPI knobs; a GRO or LRO override fits a
+ * device that can switch the feature, or one whose fixed state is what it
+ * asks for (lro=off on mana). Each knob stands alone: one whose override
+ * does not fit keeps @cur's value and is named in @unfit, and every other
+ * knob is planned as if that override were not there.
  *
- * Return: 0, or -EINVAL if an override does not fit the device.
+ * Return: 0, or -EINVAL for a profile out of the enum.
  */
 int nt_policy_plan(enum nt_profile p, const struct nt_topology *t,
 		   const struct nt_knobs *cur, const struct nt_knobs *max,
 		   const struct nt_knobs *ovr, unsigned int flags,
-		   struct nt_knobs *out)
+		   struct nt_knobs *out, u32 *unfit)
 {
 	struct nt_knobs plan = *cur;
-	int ret;
+	u32 bad = 0;
 
 	if ((unsigned int)p >= NT_PROFILE_COUNT)
 		return -EINVAL;
 	if (p == NT_PROFILE_OFF) {
 		*out = plan;
+		*unfit = 0;
 		return 0;
 	}
 
@@ -308,28 +333,29 @@ int nt_policy_plan(enum nt_profile p, const struct nt_topology *t,
 	if (flags & NT_PLAN_KEEP_UDP_HASH)
 		plan.udp_l4 = cur->udp_l4;
 
-	ret = nt_override(ovr->channels, 1, max->channels, &plan.channels);
-	if (!ret)
-		ret = nt_override(ovr->rx_ring, 1, max->rx_ring, &plan.rx_ring);
-	if (!ret)
-		ret = nt_override(ovr->tx_ring, 1, max->tx_ring, &plan.tx_ring);
-	if (!ret)
-		ret = nt_override(ovr->defer_irqs, 0, NT_DEFER_IRQS_MAX,
-				  &plan.defer_irqs);
-	if (!ret && ovr->gro_flush_ns != NT_OVERRIDE_NONE) {
-		if (ovr->gro_flush_ns > NT_GRO_FLUSH_NS_MAX)
-			ret = -EINVAL;
-		else
+	nt_override(ovr->channels, 1, max->channels, &plan.channels,
+		    cur->channels, NT_K_CHANNELS, &bad);
+	nt_override(ovr->rx_ring, 1, max->rx_ring, &plan.rx_ring, cur->rx_ring,
+		    NT_K_RX, &bad);
+	nt_override(ovr->tx_ring, 1, max->tx_ring, &plan.tx_ring, cur->tx_ring,
+		    NT_K_TX, &bad);
+	nt_override(ovr->defer_irqs, 0, NT_DEFER_IRQS_MAX, &plan.defer_irqs,
+		    cur->defer_irqs, NT_K_DEFER, &bad);
+	if (ovr->gro_flush_ns != NT_OVERRIDE_NONE) {
+		if (ovr->gro_flush_ns > NT_GRO_FLUSH_NS_MAX) {
+			plan.gro_flush_ns = cur->gro_flush_ns;
+			bad |= BIT(NT_K_GRO_NS);
+		} else {
 			plan.gro_flush_ns = ovr->gro_flush_ns;
+		}
 	}
-	if (!ret)
-		ret = nt_override(ovr->gro, !max->gro, max->gro, &plan.gro);
-	if (!ret)
-		ret = nt_override(ovr->lro, !max->lro, max->lro, &plan.lro);
-	if (ret)
-		return ret;
+	nt_override_flag(ovr->gro, max->gro, &plan.gro, cur->gro, NT_K_GRO,
+			 &bad);
+	nt_override_flag(ovr->lro, max->lro, &plan.lro, cur->lro, NT_K_LRO,
+			 &bad);
 
 	*out = plan;
+	*unfit = bad;
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(nt_policy_plan);
@@ -391,7 +417,9 @@ EXPORT_SYMBOL_IF_KUNIT(nt_knob_names);
  * at its original value, or ours and still at our value. A knob whose
  * value is neither (someone changed it after us, or before our first
  * write) is handed over (NT_ACT_OTHER) and never written again. A restore
- * writes the original back only over our own value.
+ * writes the original back only over our own value. A value already asked
+ * for, whose result the knob still holds, is not asked for again: the
+ * driver rounded or clamped it, and would only do so again.
  *
  * Return: NT_ACT_KEEP, NT_ACT_WRITE or NT_ACT_OTHER.
  */
@@ -402,7 +430,8 @@ enum nt_act nt_own_decide(const struct nt_own *o, u64 cur, u64 want,
 	case NT_OWNER_NONE:
 		if (cur != o->orig)
 			return NT_ACT_OTHER;
-		if (restore || want == cur)
+		if (restore || want == cur ||
+		    (o->asked_set && want == o->asked))
 			return NT_ACT_KEEP;
 		*val = want;
 		return NT_ACT_WRITE;
@@ -410,7 +439,7 @@ enum nt_act nt_own_decide(const struct nt_own *o, u64 cur, u64 want,
 		if (cur != o->ours)
 			return NT_ACT_OTHER;
 		want = restore ? o->orig : want;
-		if (want == cur)
+		if (want == cur || (o->asked_set && want == o->asked))
 			return NT_ACT_KEEP;
 		*val = want;
 		return NT_ACT_WRITE;
@@ -439,6 +468,7 @@ void nt_own_done(struct nt_own *o, enum nt_act act, u64 val, int err,
 	case NT_ACT_OTHER:
 		o->owner = NT_OWNER_OTHER;
 		o->pending = false;
+		o->asked_set = false;
 		break;
 	case NT_ACT_WRITE:
 		if (err) {
@@ -448,6 +478,7 @@ void nt_own_done(struct nt_own *o, enum nt_act act, u64 val, int err,
 		o->ours = val;
 		o->owner = val == o->orig ? NT_OWNER_NONE : NT_OWNER_OURS;
 		o->pending = false;
+		o->asked_set = false;
 		break;
 	default:
 		/* ours and equal to the original: nothing left to give back */
@@ -458,21 +489,6 @@ void nt_own_done(struct nt_own *o, enum nt_act act, u64 val, int err,
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(nt_own_done);
-
-/**
- * nt_rxfh_allows - does a new RX channel count fit the indirection table
- * @new_rx_total: combined + rx-only channels after the change
- * @rxfh_configured: the user configured the table (netif_is_rxfh_configured)
- * @max_entry: highest queue index in that table
- *
- * The ethtool core's rule: a user-set table must only name queues that
- * still exist. A default table is re-spread by the driver.
- */
-bool nt_rxfh_allows(u32 new_rx_total, bool rxfh_configured, u32 max_entry)
-{
-	return !rxfh_configured || new_rx_total > max_entry;
-}
-EXPORT_SYMBOL_IF_KUNIT(nt_rxfh_allows);
 
 /**
  * nt_parse_u32 - parse a number within bounds
@@ -638,3 +654,53 @@ bool nt_drivers_match(const char names[NT_MAX_DRIVERS][NT_DRIVER_NAME_LEN],
 	return false;
 }
 EXPORT_SYMBOL_IF_KUNIT(nt_drivers_match);
+
+/**
+ * nt_own_wrote - record a write and what the device holds after it
+ * @o: the knob
+ * @asked: the value written (nt_own_decide()'s @val)
+ * @got: the value read back from the device after the write
+ * @err: 0 if the driver took the write, else its error
+ * @restore: the pass gave the originals back
+ *
+ * The knob holds what the driver set, @got, which may differ from @asked
+ * (mlx5 rounds rings up to a power of two, hv_netvsc raises them to its
+ * floor): @got is ours, and is what a restore looks for and what a later
+ * pass compares with. @asked is kept so that the same request is not made
+ * again while the knob holds its result.
+ */
+void nt_own_wrote(struct nt_own *o, u64 asked, u64 got, int err,
+		  bool restore)
+{
+	nt_own_done(o, NT_ACT_WRITE, got, err, restore);
+	if (!err) {
+		o->asked = asked;
+		o->asked_set = true;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(nt_own_wrote);
+
+/**
+ * nt_lro_decide - nt_own_decide()'s answer for LRO, under the kernel's policy
+ * @act: nt_own_decide()'s answer
+ * @val: the value it would write (NT_ACT_WRITE)
+ * @restore: the pass gives the originals back
+ * @forbidden: the kernel keeps LRO off on this device now (forwarding,
+ *	a bridge, bond or team port, XDP: see nt_lro_forbidden())
+ *
+ * LRO is never written on where the kernel forbids it. A profile that
+ * would turn it back on keeps it off (NT_ACT_KEEP). A restore of an
+ * original "on" hands the knob over (NT_ACT_OTHER): the kernel's
+ * dev_disable_lro() took it, and the original is no longer a value the
+ * device may have.
+ *
+ * Return: @act, or what replaces it.
+ */
+enum nt_act nt_lro_decide(enum nt_act act, u64 val, bool restore,
+			  bool forbidden)
+{
+	if (act != NT_ACT_WRITE || !val || !forbidden)
+		return act;
+	return restore ? NT_ACT_OTHER : NT_ACT_KEEP;
+}
+EXPORT_SYMBOL_IF_KUNIT(nt_lro_decide);

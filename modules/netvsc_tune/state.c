@@ -5,7 +5,10 @@
  * of ours:
  *
  *   eth0 driver=D profile=P tuned=0|1 err=E apply_us=U orig=KNOBS now=KNOBS
- *	other=KNOB,...|- pending=KNOB,...|-
+ *	other=KNOB,...|- pending=KNOB,...|- unfit=KNOB,...|-
+ *
+ * unfit: the knobs whose override does not fit the device, left as they
+ * were by the last pass (the other knobs are tuned).
  *
  * "now" is read from the device at the time of the read (the last values
  * read while it is absent). As many lines as fit in the page sysfs gives;
@@ -47,18 +50,34 @@ static int nt_emit_knob(char *buf, int len, int room, enum nt_knob k,
 			 nt_knob_names[k], v);
 }
 
-/* the knobs whose owner is someone else (@pending false) or whose restore waits */
+enum nt_list {
+	NT_LIST_OTHER,		/* the knobs whose owner is someone else */
+	NT_LIST_PENDING,	/* the knobs whose restore waits */
+	NT_LIST_UNFIT,		/* the knobs whose override does not fit */
+};
+
+static bool nt_listed(const struct nt_dev *nd, enum nt_knob k,
+		      enum nt_list which)
+{
+	switch (which) {
+	case NT_LIST_OTHER:
+		return nd->own[k].owner == NT_OWNER_OTHER;
+	case NT_LIST_PENDING:
+		return nd->own[k].pending;
+	default:
+		return nd->unfit & BIT(k);
+	}
+}
+
 static int nt_emit_list(char *buf, int len, int room, const char *what,
-			const struct nt_dev *nd, bool pending)
+			const struct nt_dev *nd, enum nt_list which)
 {
 	int start = len;
 	enum nt_knob k;
 
 	len += scnprintf(buf + len, room - len, " %s=", what);
 	for (k = 0; k < NT_K_COUNT; k++) {
-		const struct nt_own *o = &nd->own[k];
-
-		if (pending ? !o->pending : o->owner != NT_OWNER_OTHER)
+		if (!nt_listed(nd, k, which))
 			continue;
 		len += scnprintf(buf + len, room - len, "%s%s",
 				 buf[len - 1] == '=' ? "" : ",", nt_knob_names[k]);
@@ -98,8 +117,9 @@ static int nt_emit_dev(char *buf, int len, int room, struct nt_dev *nd)
 	for (k = 0; k < NT_K_COUNT; k++)
 		len += nt_emit_knob(buf, len, room, k, now[k],
 				    settable & BIT(k));
-	len += nt_emit_list(buf, len, room, "other", nd, false);
-	len += nt_emit_list(buf, len, room, "pending", nd, true);
+	len += nt_emit_list(buf, len, room, "other", nd, NT_LIST_OTHER);
+	len += nt_emit_list(buf, len, room, "pending", nd, NT_LIST_PENDING);
+	len += nt_emit_list(buf, len, room, "unfit", nd, NT_LIST_UNFIT);
 	len += scnprintf(buf + len, room - len, "\n");
 	return len - start;
 }

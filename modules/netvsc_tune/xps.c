@@ -246,7 +246,6 @@ int nt_xps_channels_written(struct nt_dev *nd)
  * @nd: the record
  * @p: the profile of the pass
  * @restore: the pass gives the originals back
- * @keep: the plan failed: change nothing
  * @wrote: set when masks were written
  *
  * XPS is an ownership value too (NT_XPS_*): the masks now are compared
@@ -255,12 +254,12 @@ int nt_xps_channels_written(struct nt_dev *nd)
  * Return: 0, or the error of the write.
  */
 int nt_xps_pass(struct nt_dev *nd, enum nt_profile p, bool restore,
-		bool keep, bool *wrote)
+		bool *wrote)
 {
 	struct net_device *dev = nd->dev;
 	struct nt_own *o = &nd->own[NT_K_XPS];
 	unsigned int nq = dev->real_num_tx_queues;
-	bool spread = !restore && !keep && nt_profile_spreads_xps(p);
+	bool spread = !restore && nt_profile_spreads_xps(p);
 	void *cur, *plan = NULL, *now;
 	u64 lc, lw, val = 0;
 	enum nt_act act;
@@ -288,9 +287,7 @@ int nt_xps_pass(struct nt_dev *nd, enum nt_profile p, bool restore,
 		lc = NT_XPS_SPREAD;
 	else
 		lc = NT_XPS_ELSE;
-	if (keep)
-		lw = lc;
-	else if (!spread)
+	if (!spread)
 		lw = NT_XPS_EMPTY;
 	else if (nd->xps_ours && nt_xps_same(plan, nq, nd->xps_ours, nd->xps_ours_nq))
 		lw = NT_XPS_OURS;
@@ -369,7 +366,7 @@ int nt_xps_channels_written(struct nt_dev *nd)
 }
 
 int nt_xps_pass(struct nt_dev *nd, enum nt_profile p, bool restore,
-		bool keep, bool *wrote)
+		bool *wrote)
 {
 	return 0;
 }

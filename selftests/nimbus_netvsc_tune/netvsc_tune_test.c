@@ -69,6 +69,7 @@
  * NETVSC_TUNE_KO=path overrides the module file (default: from modprobe).
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -929,8 +930,8 @@ struct sline {
 	int tuned, err;
 	long long apply_us;
 	struct knobs orig, now;
-	bool has_other, has_pending;
-	unsigned int other, pending;	/* bit i: knob_names[i] */
+	bool has_other, has_pending, has_unfit;
+	unsigned int other, pending, unfit;	/* bit i: knob_names[i] */
 };
 
 /* "gro,xps" or "-" -> a knob bit mask; -1 if a name is not a knob */
@@ -1023,6 +1024,10 @@ static int sline_parse(char *line, struct sline *l)
 			if (knob_list_parse(v, &l->pending))
 				return -1;
 			l->has_pending = true;
+		} else if (!strcmp(tok, "unfit")) {
+			if (knob_list_parse(v, &l->unfit))
+				return -1;
+			l->has_unfit = true;
 		}
 	}
 	return seen == 127 ? 0 : -1;
@@ -3249,6 +3254,322 @@ TEST_F(nt, xps_preset_kept)
 	check_tuned(_metadata, ifn, P_LATENCY, &o, &self->orig[0], "netdevsim");
 	ASSERT_EQ(0, mod_unload());
 	check_restored(_metadata, ifn, &self->orig[0], "after rmmod");
+}
+
+/* ------------------------------------------------------------------ */
+/*
+ * 8. Real drivers' behaviour (issue 29): nicsim devices round, clamp and
+ * refuse as mlx5_core, hv_netvsc and mana do (modules/nicsim).
+ * - real.readback_owns_what_the_driver_set: rx_ring=3000 on mlx5 gives
+ *   4096, which stays ours through a NETDEV_UP and is restored at unload;
+ *   rx_ring=3 on hv_netvsc gives its floor 10, likewise; mana refuses 3000
+ *   (not a power of two) and keeps its ring;
+ * - real.lro_stays_off_when_forwarding: the latency profile turns
+ *   hv_netvsc's LRO off; with forwarding on, neither a profile switch nor
+ *   the unload turns it on again;
+ * - real.unfit_override_spares_other_knobs: lro=on does not fit mana (no
+ *   LRO in hw_features): that knob is unfit, every other knob is tuned;
+ *   lro=off fits it;
+ * - real.channels_refused_under_ntuple_rule: an ntuple rule steers to RX
+ *   queue 3 of an mlx5 device; channels=2 is refused as ethtool refuses
+ *   it, and the rule's queue stays; without the rule it applies.
+ */
+#define NICSIM_DIR	"/sys/kernel/debug/nicsim/"
+
+FIXTURE(real) {
+	int unused;
+};
+
+static void real_clean(void)
+{
+	if (mod_loaded())
+		mod_unload();
+	if (!access(NICSIM_DIR, F_OK))
+		system("rmmod nicsim 2>/dev/null");
+}
+
+FIXTURE_SETUP(real)
+{
+	ASSERT_EQ(0, geteuid()) TH_LOG("must run as root");
+	ASSERT_EQ(0, ko_find()) TH_LOG("%s.ko not found", MOD_NAME);
+	ASSERT_EQ(0, topo_read());
+	real_clean();
+	ASSERT_FALSE(mod_loaded()) TH_LOG("%s cannot be unloaded", MOD_NAME);
+	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	ASSERT_EQ(0, system("modprobe nicsim"))
+		TH_LOG("nicsim (the test-only device of modules/nicsim) not loadable");
+	ASSERT_EQ(0, access(NICSIM_DIR "new_device", W_OK));
+}
+
+FIXTURE_TEARDOWN(real)
+{
+	real_clean();
+}
+
+/* bit N set when /sys/class/net/@prefix N exists (N < 32) */
+static unsigned int nicsim_names(const char *prefix)
+{
+	unsigned int mask = 0;
+	size_t len = strlen(prefix);
+	struct dirent *de;
+	DIR *d = opendir("/sys/class/net");
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		char *end;
+		unsigned long n;
+
+		if (strncmp(de->d_name, prefix, len) || !isdigit(de->d_name[len]))
+			continue;
+		n = strtoul(de->d_name + len, &end, 10);
+		if (!*end && n < 32)
+			mask |= 1U << n;
+	}
+	closedir(d);
+	return mask;
+}
+
+/*
+ * A new nicsim device of @model; its name (@prefix N) in @ifn. Names are
+ * read from sysfs: if_nametoindex() costs a socket per name, and each
+ * close takes about a second under TCG.
+ */
+static int nicsim_new(const char *model, const char *prefix, int queues,
+		      char ifn[IFNAMSIZ])
+{
+	unsigned int before = nicsim_names(prefix), added;
+	int ret;
+
+	ret = write_fmt(NICSIM_DIR "new_device", "%s %d", model, queues);
+	if (ret)
+		return ret;
+	added = nicsim_names(prefix) & ~before;
+	if (!added || (added & (added - 1)))
+		return -ENODEV;
+	snprintf(ifn, IFNAMSIZ, "%s%d", prefix, __builtin_ctz(added));
+	return 0;
+}
+
+/* the state line of @ifn */
+static int real_state(const char *ifn, struct sline *out, char *bad, size_t size)
+{
+	static struct sline l[16];
+	struct sline *f;
+	int n = state_read(l, 16, bad, size);
+
+	if (n < 0)
+		return -1;
+	f = state_find(l, n, ifn);
+	if (!f) {
+		snprintf(bad, size, "%s not in state", ifn);
+		return -1;
+	}
+	*out = *f;
+	return 0;
+}
+
+TEST_F_TIMEOUT(real, readback_owns_what_the_driver_set, 120)
+{
+	char mlx[IFNAMSIZ] = "", nvsc[IFNAMSIZ] = "", mana[IFNAMSIZ] = "", bad[512];
+	struct snap s0[3], s;
+	struct sline l;
+	const char *ifn[3];
+
+	ASSERT_EQ(0, nicsim_new("mlx5", "mlx5sim", 4, mlx));
+	ASSERT_EQ(0, nicsim_new("netvsc", "nvscsim", 4, nvsc));
+	ASSERT_EQ(0, nicsim_new("mana", "manasim", 4, mana));
+	ifn[0] = mlx;
+	ifn[1] = nvsc;
+	ifn[2] = mana;
+	for (int i = 0; i < 3; i++) {
+		ASSERT_EQ(0, link_flags(ifn[i], IFF_UP, 0));
+		ASSERT_EQ(0, snap_read(ifn[i], &s0[i]));
+	}
+	ASSERT_EQ(1024U, s0[0].rx);
+	ASSERT_EQ(9709U, s0[1].rx);
+	ASSERT_EQ(1024U, s0[2].rx);
+
+	/* mlx5: 3000 -> 4096; mana: refused */
+	ASSERT_EQ(0, load_fmt("drivers=mlx5_core,mana profile=balanced rx_ring=3000"));
+	ASSERT_EQ(0, snap_read(mlx, &s));
+	EXPECT_EQ(4096U, s.rx);
+	ASSERT_EQ(0, snap_read(mana, &s));
+	EXPECT_EQ(1024U, s.rx) TH_LOG("mana took a ring that is not a power of two");
+	ASSERT_EQ(0, real_state(mana, &l, bad, sizeof(bad))) TH_LOG("%s", bad);
+	EXPECT_EQ(-EINVAL, l.err);
+
+	/* a NETDEV_UP: 4096 is still ours, not someone else's */
+	ASSERT_EQ(0, link_bounce(mlx));
+	ASSERT_EQ(0, real_state(mlx, &l, bad, sizeof(bad))) TH_LOG("%s", bad);
+	EXPECT_EQ(0U, l.other & (1U << KN_RX)) TH_LOG("rx handed over after the driver rounded it");
+	EXPECT_EQ(1, l.tuned);
+	EXPECT_EQ(0, l.err);
+	ASSERT_EQ(0, snap_read(mlx, &s));
+	EXPECT_EQ(4096U, s.rx);
+
+	/* hv_netvsc: 3 -> its floor, 10; stays ours through a NETDEV_UP */
+	ASSERT_EQ(0, param_set("drivers", "mlx5_core,mana,hv_netvsc"));
+	ASSERT_EQ(0, param_set("rx_ring", "3"));
+	ASSERT_EQ(0, snap_read(nvsc, &s));
+	EXPECT_EQ(10U, s.rx);
+	ASSERT_EQ(0, link_bounce(nvsc));
+	ASSERT_EQ(0, real_state(nvsc, &l, bad, sizeof(bad))) TH_LOG("%s", bad);
+	EXPECT_EQ(0U, l.other & (1U << KN_RX)) TH_LOG("rx handed over after the driver clamped it");
+	/* mlx5 refuses 3 (below its floor of 64): keeps our 4096 */
+	ASSERT_EQ(0, snap_read(mlx, &s));
+	EXPECT_EQ(4096U, s.rx);
+
+	/* the unload restores every original */
+	ASSERT_EQ(0, mod_unload());
+	for (int i = 0; i < 3; i++) {
+		ASSERT_EQ(0, snap_read(ifn[i], &s));
+		EXPECT_EQ(s0[i].rx, s.rx) TH_LOG("%s: rx %u after unload, was %u",
+						 ifn[i], s.rx, s0[i].rx);
+		EXPECT_EQ(s0[i].tx, s.tx) TH_LOG("%s: tx", ifn[i]);
+	}
+}
+
+TEST_F_TIMEOUT(real, lro_stays_off_when_forwarding, 120)
+{
+	char nvsc[IFNAMSIZ] = "", path[128];
+	struct snap s;
+
+	ASSERT_EQ(0, nicsim_new("netvsc", "nvscsim", 4, nvsc));
+	ASSERT_EQ(0, link_flags(nvsc, IFF_UP, 0));
+	ASSERT_EQ(0, snap_read(nvsc, &s));
+	ASSERT_EQ(1, s.lro) TH_LOG("hv_netvsc starts with LRO on");
+
+	ASSERT_EQ(0, load_fmt("drivers=hv_netvsc profile=latency"));
+	ASSERT_EQ(0, snap_read(nvsc, &s));
+	EXPECT_EQ(0, s.lro);
+
+	/* forwarding on this device: the kernel's dev_disable_lro() */
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/forwarding", nvsc);
+	ASSERT_EQ(0, write_text(path, "1"));
+
+	/* throughput keeps the original LRO (on): not on a forwarding device */
+	ASSERT_EQ(0, param_set("profile", "throughput"));
+	ASSERT_EQ(0, snap_read(nvsc, &s));
+	EXPECT_EQ(0, s.lro) TH_LOG("a profile switch turned LRO on with forwarding on");
+	ASSERT_EQ(0, param_set("profile", "off"));
+	ASSERT_EQ(0, snap_read(nvsc, &s));
+	EXPECT_EQ(0, s.lro) TH_LOG("profile=off turned LRO on with forwarding on");
+	ASSERT_EQ(0, param_set("profile", "latency"));
+	ASSERT_EQ(0, mod_unload());
+	ASSERT_EQ(0, snap_read(nvsc, &s));
+	EXPECT_EQ(0, s.lro) TH_LOG("rmmod turned LRO on with forwarding on");
+
+	/* without forwarding, the unload gives LRO back */
+	ASSERT_EQ(0, write_text(path, "0"));
+	ASSERT_EQ(0, eth_set_feature(nvsc, true, true));
+	ASSERT_EQ(0, load_fmt("drivers=hv_netvsc profile=latency"));
+	ASSERT_EQ(0, snap_read(nvsc, &s));
+	EXPECT_EQ(0, s.lro);
+	ASSERT_EQ(0, mod_unload());
+	ASSERT_EQ(0, snap_read(nvsc, &s));
+	EXPECT_EQ(1, s.lro);
+}
+
+TEST_F_TIMEOUT(real, unfit_override_spares_other_knobs, 120)
+{
+	char mlx[IFNAMSIZ] = "", mana[IFNAMSIZ] = "", bad[512];
+	struct snap m0, a0, s;
+	struct sline l;
+
+	ASSERT_EQ(0, nicsim_new("mlx5", "mlx5sim", 4, mlx));
+	ASSERT_EQ(0, nicsim_new("mana", "manasim", 4, mana));
+	ASSERT_EQ(0, eth_set_combined(mana, 2));
+	ASSERT_EQ(0, snap_read(mlx, &m0));
+	ASSERT_EQ(0, snap_read(mana, &a0));
+	ASSERT_EQ(-1, a0.lro) TH_LOG("mana has no LRO in hw_features");
+
+	/* lro=on: unfit on mana, every other knob of it tuned all the same */
+	ASSERT_EQ(0, load_fmt("drivers=mlx5_core,mana profile=throughput lro=on"));
+	ASSERT_EQ(0, snap_read(mana, &s));
+	/* the rings tell: throughput takes the maxima */
+	EXPECT_EQ(policy_channels(P_THROUGHPUT, s.max_channels), s.channels);
+	EXPECT_EQ(8192U, s.rx);
+	EXPECT_EQ(8192U, s.tx);
+	ASSERT_EQ(0, real_state(mana, &l, bad, sizeof(bad))) TH_LOG("%s", bad);
+	EXPECT_TRUE(l.has_unfit);
+	EXPECT_EQ(1U << KN_LRO, l.unfit);
+	EXPECT_EQ(-EINVAL, l.err);
+	EXPECT_EQ(1, l.tuned);
+	ASSERT_EQ(0, snap_read(mlx, &s));
+	EXPECT_EQ(1, s.lro);
+	EXPECT_EQ(8192U, s.rx);
+	ASSERT_EQ(0, real_state(mlx, &l, bad, sizeof(bad))) TH_LOG("%s", bad);
+	EXPECT_EQ(0U, l.unfit);
+	EXPECT_EQ(0, l.err);
+
+	/* lro=off: fits mana (it is off), no error */
+	ASSERT_EQ(0, param_set("lro", "off"));
+	ASSERT_EQ(0, real_state(mana, &l, bad, sizeof(bad))) TH_LOG("%s", bad);
+	EXPECT_EQ(0U, l.unfit);
+	EXPECT_EQ(0, l.err);
+	ASSERT_EQ(0, snap_read(mlx, &s));
+	EXPECT_EQ(0, s.lro);
+
+	ASSERT_EQ(0, mod_unload());
+	ASSERT_EQ(0, snap_read(mana, &s));
+	EXPECT_EQ(a0.channels, s.channels);
+	EXPECT_EQ(a0.rx, s.rx);
+	EXPECT_EQ(a0.tx, s.tx);
+	ASSERT_EQ(0, snap_read(mlx, &s));
+	EXPECT_EQ(m0.lro, s.lro);
+	EXPECT_EQ(m0.rx, s.rx);
+}
+
+/* "ethtool -N IF flow-type tcp4 dst-port PORT action RING loc LOC" */
+static int eth_ntuple_add(const char *ifn, unsigned int loc, unsigned int ring,
+			  unsigned short port)
+{
+	struct ethtool_rxnfc nfc = { .cmd = ETHTOOL_SRXCLSRLINS };
+
+	nfc.fs.flow_type = TCP_V4_FLOW;
+	nfc.fs.h_u.tcp_ip4_spec.pdst = htons(port);
+	nfc.fs.m_u.tcp_ip4_spec.pdst = 0xffff;
+	nfc.fs.ring_cookie = ring;
+	nfc.fs.location = loc;
+	return eth_ioctl(ifn, &nfc);
+}
+
+static int eth_ntuple_del(const char *ifn, unsigned int loc)
+{
+	struct ethtool_rxnfc nfc = { .cmd = ETHTOOL_SRXCLSRLDEL };
+
+	nfc.fs.location = loc;
+	return eth_ioctl(ifn, &nfc);
+}
+
+TEST_F_TIMEOUT(real, channels_refused_under_ntuple_rule, 120)
+{
+	char mlx[IFNAMSIZ] = "", bad[512];
+	struct ethtool_channels ch;
+	struct sline l;
+
+	ASSERT_EQ(0, nicsim_new("mlx5", "mlx5sim", 4, mlx));
+	ASSERT_EQ(0, eth_ntuple_add(mlx, 0, 3, 5201));
+	/* ethtool itself refuses it: the rule steers to queue 3 */
+	EXPECT_EQ(-EINVAL, eth_set_combined(mlx, 2));
+
+	ASSERT_EQ(0, load_fmt("drivers=mlx5_core profile=balanced channels=2"));
+	ASSERT_EQ(0, eth_channels(mlx, &ch));
+	EXPECT_EQ(4U, ch.combined_count) TH_LOG("channels removed under an ntuple rule");
+	ASSERT_EQ(0, real_state(mlx, &l, bad, sizeof(bad))) TH_LOG("%s", bad);
+	EXPECT_EQ(-EINVAL, l.err);
+
+	/* the rule gone, the next pass applies the override */
+	ASSERT_EQ(0, eth_ntuple_del(mlx, 0));
+	ASSERT_EQ(0, param_set("channels", "2"));
+	ASSERT_EQ(0, eth_channels(mlx, &ch));
+	EXPECT_EQ(2U, ch.combined_count);
+	ASSERT_EQ(0, real_state(mlx, &l, bad, sizeof(bad))) TH_LOG("%s", bad);
+	EXPECT_EQ(0, l.err);
+	ASSERT_EQ(0, mod_unload());
+	ASSERT_EQ(0, eth_channels(mlx, &ch));
+	EXPECT_EQ(4U, ch.combined_count);
 }
 
 TEST_HARNESS_MAIN
