@@ -19,6 +19,7 @@
 #include <linux/string.h>
 
 #include "p2p_topo.h"
+#include "stub_kunit.h"
 
 static int parse(const char *s, struct p2p_topo_xfer_req *req,
 		 const char **why)
@@ -381,7 +382,31 @@ static void p2p_topo_driver_name_locked(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, r->buf, "-");
 }
 
+/*
+ * Issue 29, point 11: without CONFIG_PCI_P2PDMA, pci_p2pdma_get_pair_info()
+ * is a stub that says "refused" in every field, so a caller needs no
+ * #ifdef of its own.
+ */
+static void p2p_topo_pair_info_stub(struct kunit *test)
+{
+	struct pci_p2pdma_pair_info info;
+
+	memset(&info, 0x5a, sizeof(info));
+	p2p_topo_stub_pair_info(&info);
+	KUNIT_EXPECT_EQ(test, (int)PCI_P2PDMA_MAP_NOT_SUPPORTED, info.map_type);
+	KUNIT_EXPECT_EQ(test, -1, info.distance);
+	KUNIT_EXPECT_EQ(test, PCI_P2PDMA_RULE_REFUSED, info.rule);
+	KUNIT_EXPECT_STREQ(test, "", info.common);
+	KUNIT_EXPECT_STREQ(test, "", info.acs);
+	KUNIT_EXPECT_STREQ(test, "", info.allow);
+	KUNIT_EXPECT_STREQ(test, "", info.host[0].name);
+	KUNIT_EXPECT_STREQ(test, "", info.host[1].name);
+	KUNIT_EXPECT_EQ(test, 0U, info.acs_count);
+	KUNIT_EXPECT_FALSE(test, info.same_host_bridge);
+}
+
 static struct kunit_case p2p_topo_cases[] = {
+	KUNIT_CASE(p2p_topo_pair_info_stub),
 	KUNIT_CASE(p2p_topo_xfer_good),
 	KUNIT_CASE(p2p_topo_xfer_bad),
 	KUNIT_CASE(p2p_topo_xfer_raw_bytes),
