@@ -4,12 +4,14 @@
  *
  * policy.c     pure functions: what a device should get, the ownership
  *              decision of one knob, the XPS spread, the parsers
- * params.c     module parameters and the configuration they hold
- * main.c       init/exit, the netdev notifier, the device records, the
- *              work queue that runs the passes
- * apply.c      one pass over one device: read, decide, write, restore
+ * io.c         device I/O: the ethtool and netdev calls on one device
  * xps.c        XPS masks: read, compare, spread, write
+ * dev.c        the device records, the queue of passes due, one pass
+ *              over one device: read, decide, write, restore
  * state.c      the "state" readout
+ * params.c     module parameters, the configuration they hold, the work
+ *              that runs the passes, the records of new devices
+ * main.c       init/exit, the netdev notifier
  *
  * Lock order: the module's parameter lock (kernel_param_lock(), held by
  * sysfs around every parameter read and write), then RTNL, then net_rwsem
@@ -24,6 +26,7 @@
 #include <linux/bits.h>
 #include <linux/cpumask.h>
 #include <linux/list.h>
+#include <linux/netdev_features.h>
 #include <linux/types.h>
 
 /* ------------------------------------------------------------------ */
@@ -294,39 +297,26 @@ struct nt_config {
 	struct nt_knobs ovr;
 };
 
-/* main.c, under RTNL */
-extern struct list_head nt_devs;
-extern bool nt_stopping;
-struct nt_dev *nt_find(struct net_device *dev);
-bool nt_queue_dev(struct nt_dev *nd);
-void nt_queue_all(void);
-void nt_kick(void);
-void nt_flush(void);
-bool nt_dev_seen(struct net_device *dev);
-void nt_rescan(void);
-int nt_unpark(struct net_device *dev, const char *drv);
+/*
+ * Files, each calling only the ones listed before it (no cycle; `make
+ * check` verifies it from the objects' symbol tables, scripts/callgraph):
+ * policy.c, io.c, xps.c, dev.c, state.c, params.c, main.c.
+ */
 
-/* params.c */
-extern bool nt_live;
-extern bool nt_gone;
-void nt_config_read(struct nt_dev *nd, struct nt_config *c);
-bool nt_driver_listed(const char *drv);
-bool nt_pending_take(struct net_device *dev, int *profile);
-int nt_params_init(void);
-void nt_params_free(void);
-
-/* apply.c, under RTNL */
+/* io.c: device I/O, under RTNL */
+bool nt_udp_hashes_ports(u64 v);
 int nt_access_begin(struct net_device *dev);
 void nt_access_end(struct net_device *dev);
 void nt_driver_name(struct net_device *dev, char *name, size_t size);
-void nt_read_dev(struct nt_dev *nd, struct nt_read *r);
-void nt_remember(struct nt_dev *nd, const struct nt_read *r);
-void nt_pass(struct nt_dev *nd, bool final);
-bool nt_tuned(const struct nt_dev *nd);
-bool nt_udp_hashes_ports(u64 v);
+void nt_read_knobs(struct net_device *dev, struct nt_read *r);
+int nt_present(struct net_device *dev);
+int nt_set_channels(struct net_device *dev, u32 combined);
+int nt_set_rings(struct net_device *dev, u32 rx, u32 tx);
+int nt_set_features(struct net_device *dev, netdev_features_t mask,
+		    netdev_features_t want);
+int nt_set_udp_hash(struct net_device *dev, u64 v);
+void nt_topology_read(struct nt_topology *t);
 bool nt_lro_forbidden(struct net_device *dev);
-void nt_knob_format(const struct nt_dev *nd, enum nt_knob k, u64 v,
-		    char *buf, size_t size);
 
 /* xps.c, under RTNL */
 bool nt_xps_managed(struct net_device *dev, const char *drv);
@@ -337,7 +327,40 @@ int nt_xps_pass(struct nt_dev *nd, enum nt_profile p, bool restore,
 int nt_xps_channels_written(struct nt_dev *nd);
 void nt_xps_free(struct nt_dev *nd);
 
+/* dev.c: records and passes, under RTNL */
+extern struct list_head nt_devs;
+extern bool nt_stopping;
+struct nt_dev *nt_find(struct net_device *dev);
+struct nt_dev *nt_dev_add(struct net_device *dev, const char *drv);
+void nt_free(struct nt_dev *nd);
+bool nt_queue_dev(struct nt_dev *nd);
+void nt_queue_all(void);
+struct nt_dev *nt_queue_pop(void);
+void nt_park(struct nt_dev *nd);
+int nt_unpark(struct net_device *dev, const char *drv);
+void nt_unpark_all(void);
+void nt_read_dev(struct nt_dev *nd, struct nt_read *r);
+void nt_remember(struct nt_dev *nd, const struct nt_read *r);
+void nt_dev_learn(struct nt_dev *nd);
+void nt_pass(struct nt_dev *nd, const struct nt_config *c, bool final);
+bool nt_tuned(const struct nt_dev *nd);
+void nt_knob_format(const struct nt_dev *nd, enum nt_knob k, u64 v,
+		    char *buf, size_t size);
+
 /* state.c */
 int nt_state_show(char *buf);
+
+/* params.c */
+extern bool nt_live;
+extern bool nt_gone;
+void nt_config_read(struct nt_dev *nd, struct nt_config *c);
+bool nt_driver_listed(const char *drv);
+bool nt_pending_take(struct net_device *dev, int *profile);
+bool nt_dev_seen(struct net_device *dev);
+void nt_kick(void);
+void nt_flush(void);
+void nt_passes_stop(void);
+int nt_params_init(void);
+void nt_params_free(void);
 
 #endif /* _NETVSC_TUNE_H */

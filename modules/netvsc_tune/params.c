@@ -10,6 +10,10 @@
  * exist yet: it waits for that device (nt_pending); a malformed one is
  * logged and ignored.
  *
+ * Also here, because a pass needs the configuration: the work that runs
+ * the passes due (nt_kick(), nt_flush()), and the records of new devices
+ * (nt_dev_seen(), nt_rescan()): a device gets one if its driver is listed.
+ *
  * Locking: sysfs holds the module's parameter lock around every read and
  * write; nt_live and nt_gone change only under it. nt_cfg_lock guards the
  * configuration and is taken after RTNL when both are held. nt_pending
@@ -26,6 +30,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 
 #include "netvsc_tune.h"
@@ -115,6 +120,128 @@ bool nt_driver_listed(const char *drv)
 	ret = nt_drivers_match(nt_drivers, nt_ndrivers, drv);
 	mutex_unlock(&nt_cfg_lock);
 	return ret;
+}
+
+/**
+ * nt_dev_seen - a device without a record: make one if it is ours
+ * @dev: the device
+ *
+ * Reads the driver name (once for the device's life, or until the next
+ * "drivers" write) and, for a listed driver, the first values, which are
+ * the originals. A device that cannot be reached now gets a record
+ * without either; its first pass fills them in.
+ *
+ * Return: true if a record was made (and queued for its first pass).
+ */
+bool nt_dev_seen(struct net_device *dev)
+{
+	char drv[NT_DRIVER_NAME_LEN];
+	struct nt_read r;
+	struct nt_dev *nd;
+	bool present;
+	int profile;
+
+	ASSERT_RTNL();
+	present = !nt_access_begin(dev);
+	if (present) {
+		nt_driver_name(dev, drv, sizeof(drv));
+		if (!nt_driver_listed(drv)) {
+			nt_access_end(dev);
+			return false;
+		}
+	}
+	nd = nt_dev_add(dev, present ? drv : NULL);
+	if (!nd) {
+		if (present)
+			nt_access_end(dev);
+		pr_warn("%s: no memory, not tuned\n", netdev_name(dev));
+		return false;
+	}
+	if (present) {
+		nt_read_dev(nd, &r);
+		nt_remember(nd, &r);
+		nt_access_end(dev);
+		nd->own_profile = nt_unpark(dev, drv);
+	}
+	if (nt_pending_take(dev, &profile))
+		nd->own_profile = profile;
+	return nt_queue_dev(nd);
+}
+
+/*
+ * After a "drivers" write: the records of the devices whose driver is now
+ * listed, and @match of every record brought up to date (nt_queue_dev()
+ * reads it). The one walk over every device of every namespace, at a
+ * "drivers" write only; each device's driver name is read there.
+ */
+static void nt_rescan(void)
+{
+	struct net_device *dev;
+	struct nt_dev *nd;
+	struct net *net;
+
+	ASSERT_RTNL();
+	list_for_each_entry(nd, &nt_devs, node)
+		if (nd->drv_known)
+			nd->match = nt_driver_listed(nd->drv);
+	down_read(&net_rwsem);
+	for_each_net(net)
+		for_each_netdev(net, dev)
+			if (!nt_find(dev))
+				nt_dev_seen(dev);
+	up_read(&net_rwsem);
+}
+
+/* the passes due, one device per hold of RTNL */
+static void nt_work_fn(struct work_struct *work)
+{
+	struct nt_config c;
+	struct nt_dev *nd;
+
+	for (;;) {
+		rtnl_lock();
+		nd = nt_queue_pop();
+		if (nd) {
+			nt_dev_learn(nd);
+			nt_config_read(nd, &c);
+			nt_pass(nd, &c, false);
+		}
+		rtnl_unlock();
+		if (!nd)
+			return;
+		cond_resched();
+	}
+}
+
+static struct workqueue_struct *nt_wq;
+static DECLARE_WORK(nt_work, nt_work_fn);
+
+/**
+ * nt_kick - run the passes due
+ *
+ * Not after module exit began: the notifier checks nt_stopping, the
+ * parameters nt_live.
+ */
+void nt_kick(void)
+{
+	queue_work(nt_wq, &nt_work);
+}
+
+/**
+ * nt_flush - wait until the passes due have run
+ */
+void nt_flush(void)
+{
+	flush_work(&nt_work);
+}
+
+/**
+ * nt_passes_stop - no pass runs after this returns (module exit, after
+ *	nt_stopping is set)
+ */
+void nt_passes_stop(void)
+{
+	cancel_work_sync(&nt_work);
 }
 
 /*
@@ -482,16 +609,23 @@ static struct pernet_operations nt_params_net_ops = {
 };
 
 /**
- * nt_params_init - the default driver list if none was given, and the
- *	namespace hook of the load-time device profiles
+ * nt_params_init - the work queue of the passes, the default driver list
+ *	if none was given, and the namespace hook of the load-time device
+ *	profiles
  *
- * Return: 0, -EINVAL (the built-in list does not parse) or the error of
- * register_pernet_subsys(); on error the device profiles are dropped.
+ * Return: 0, -ENOMEM, -EINVAL (the built-in list does not parse) or the
+ * error of register_pernet_subsys(); on error the device profiles are
+ * dropped.
  */
 int nt_params_init(void)
 {
 	int ret = 0;
 
+	nt_wq = alloc_ordered_workqueue("netvsc_tune", 0);
+	if (!nt_wq) {
+		nt_pending_drop(NULL);
+		return -ENOMEM;
+	}
 	mutex_lock(&nt_cfg_lock);
 	if (!nt_ndrivers &&
 	    nt_drivers_parse(NT_DEFAULT_DRIVERS, nt_drivers, &nt_ndrivers))
@@ -499,18 +633,22 @@ int nt_params_init(void)
 	mutex_unlock(&nt_cfg_lock);
 	if (!ret)
 		ret = register_pernet_subsys(&nt_params_net_ops);
-	if (ret)
+	if (ret) {
+		destroy_workqueue(nt_wq);
 		nt_pending_drop(NULL);
+	}
 	return ret;
 }
 
 /**
- * nt_params_free - drop the load-time device profiles still waiting
+ * nt_params_free - the work queue of the passes goes (after
+ *	nt_passes_stop()), and the load-time device profiles still waiting
  *
  * Only after a successful nt_params_init().
  */
 void nt_params_free(void)
 {
+	destroy_workqueue(nt_wq);
 	unregister_pernet_subsys(&nt_params_net_ops);
 	nt_pending_drop(NULL);
 }

@@ -1,199 +1,267 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * netvsc_tune: one pass over one device. A pass reads every knob first,
- * hands the knobs someone else changed over to them, and writes only the
- * knobs that still hold our value or, before our first write, their
- * original one: the plan of the profile, or the original back (restore).
+ * netvsc_tune device records and their passes. A record is what the
+ * module keeps of one net device: originals, owners, the device's own
+ * profile. A pass reads every knob first, hands the knobs someone else
+ * changed over to them, and writes only the knobs that still hold our
+ * value or, before our first write, their original one: the plan of the
+ * profile, or the original back (restore). The configuration of a pass
+ * is given by the caller (params.c reads it); the writes go through io.c.
  *
- * Locking: everything here runs under RTNL (the notifier, the work item,
- * module exit), one device at a time. Calls into the driver go through
- * nt_access_begin()/nt_access_end(), which do what the ethtool core does
- * around its own calls: wake the parent (runtime PM), check that the
- * device is present and registered, and call the driver's begin() and
- * complete(), for reads as for writes.
+ * Also here: the list of records, the queue of records due a pass (the
+ * work that takes them is params.c's), and the own profiles of unbound
+ * devices, parked for their next binding.
+ *
+ * Locking: everything here runs under RTNL, held by the callers (the
+ * notifier, the work item, parameter writes, module exit). nt_devs,
+ * nt_queue, the parked profiles and nt_stopping belong to RTNL.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/cpumask.h>
 #include <linux/ethtool.h>
-#include <linux/ethtool_netlink.h>
-#include <linux/inetdevice.h>
 #include <linux/ktime.h>
 #include <linux/netdevice.h>
-#include <linux/nodemask.h>
-#include <linux/pm_runtime.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
-#include <linux/topology.h>
-#include <net/addrconf.h>
-#include <net/xdp_sock_drv.h>
 
 #include "netvsc_tune.h"
 
 /* the rx-flow-hash fields of "hash UDP on the ports too" */
 #define NT_RXH_L4 (RXH_L4_B_0_1 | RXH_L4_B_2_3)
-#define NT_RXH_IP (RXH_IP_SRC | RXH_IP_DST)
-static const u32 nt_udp_flows[2] = { UDP_V4_FLOW, UDP_V6_FLOW };
+
+/* own profiles of unbound devices, kept for their next binding */
+#define NT_PARKED_MAX	64
+
+LIST_HEAD(nt_devs);
+static LIST_HEAD(nt_queue);
+bool nt_stopping;
 
 /**
- * nt_udp_hashes_ports - does a UDP hash value hash on the ports
- * @v: rx-flow-hash fields of UDP over IPv4 (high half) and IPv6 (low half)
+ * struct nt_parked - the own profile of a device whose driver let it go
+ * @node: in nt_parked, oldest first
+ * @drv: driver name
+ * @parent: dev_name() of the parent device
+ * @port: dev_port
+ * @profile: the profile
  */
-bool nt_udp_hashes_ports(u64 v)
-{
-	return ((v >> 32) & NT_RXH_L4) == NT_RXH_L4 &&
-	       (v & NT_RXH_L4) == NT_RXH_L4;
-}
+struct nt_parked {
+	struct list_head node;
+	char drv[NT_DRIVER_NAME_LEN];
+	const char *parent;
+	u16 port;
+	int profile;
+};
+
+static LIST_HEAD(nt_parked);
+static unsigned int nt_nparked;
 
 /**
- * nt_access_begin - get a device ready for ethtool calls, as the core does
+ * nt_find - the record of a device
  * @dev: the device
  *
- * Return: 0, then nt_access_end() must follow; -ENODEV if the device is
- * not present (detached by its driver, suspended) or not registered, or the
- * error of the driver's begin(): nothing may be read or written now.
+ * Return: the record, NULL if there is none.
  */
-int nt_access_begin(struct net_device *dev)
+struct nt_dev *nt_find(struct net_device *dev)
 {
-	const struct ethtool_ops *ops = dev->ethtool_ops;
-	int ret = 0;
+	struct nt_dev *nd;
 
 	ASSERT_RTNL();
-	if (dev->dev.parent)
-		pm_runtime_get_sync(dev->dev.parent);
-	if (!netif_device_present(dev) ||
-	    READ_ONCE(dev->reg_state) != NETREG_REGISTERED)
-		ret = -ENODEV;
-	else if (ops && ops->begin)
-		ret = ops->begin(dev);
-	if (ret && dev->dev.parent)
-		pm_runtime_put(dev->dev.parent);
-	return ret;
+	list_for_each_entry(nd, &nt_devs, node)
+		if (nd->dev == dev)
+			return nd;
+	return NULL;
+}
+
+/*
+ * A record needs passes while its driver is listed (@match, which a
+ * "drivers" write brings up to date), while it holds a value of ours (a
+ * restore to do or pending), or before its driver is known.
+ */
+static bool nt_wants_pass(struct nt_dev *nd)
+{
+	return !nd->drv_known || nt_tuned(nd) || nd->match;
 }
 
 /**
- * nt_access_end - end what nt_access_begin() began
- * @dev: the device
+ * nt_queue_dev - a pass over this device is due, unless it is dormant
+ * @nd: the record
+ *
+ * nt_kick() (params.c) starts the work that runs it.
+ *
+ * Return: true if the record is queued.
  */
-void nt_access_end(struct net_device *dev)
+bool nt_queue_dev(struct nt_dev *nd)
 {
-	const struct ethtool_ops *ops = dev->ethtool_ops;
-
-	if (ops && ops->complete)
-		ops->complete(dev);
-	if (dev->dev.parent)
-		pm_runtime_put(dev->dev.parent);
-}
-
-/**
- * nt_driver_name - the driver name "ethtool -i" reports
- * @dev: the device, between nt_access_begin() and nt_access_end()
- * @name: the name, "" if there is none
- * @size: size of @name
- */
-void nt_driver_name(struct net_device *dev, char *name, size_t size)
-{
-	const struct ethtool_ops *ops = dev->ethtool_ops;
-	struct ethtool_drvinfo info;
-
-	name[0] = '\0';
-	if (ops && ops->get_drvinfo) {
-		memset(&info, 0, sizeof(info));
-		ops->get_drvinfo(dev, &info);
-		strscpy(name, info.driver, size);
-	}
-	if (!name[0] && dev->dev.parent && dev->dev.parent->driver)
-		strscpy(name, dev->dev.parent->driver->name, size);
-}
-
-/* rx-flow-hash fields of UDP over IPv4/IPv6; false if not settable */
-static bool nt_udp_hash_read(struct net_device *dev, u32 data[2])
-{
-	const struct ethtool_ops *ops = dev->ethtool_ops;
-	unsigned int i;
-
-	if (!ops || !ops->get_rxnfc || !ops->set_rxnfc)
+	ASSERT_RTNL();
+	if (!nt_wants_pass(nd))
 		return false;
-	for (i = 0; i < ARRAY_SIZE(nt_udp_flows); i++) {
-		struct ethtool_rxnfc info = {
-			.cmd = ETHTOOL_GRXFH,
-			.flow_type = nt_udp_flows[i],
-		};
-
-		/* no address hashing at all: the device does not hash UDP */
-		if (ops->get_rxnfc(dev, &info, NULL) ||
-		    (info.data & NT_RXH_IP) != NT_RXH_IP)
-			return false;
-		data[i] = info.data;
-	}
+	if (list_empty(&nd->qnode))
+		list_add_tail(&nd->qnode, &nt_queue);
 	return true;
 }
 
 /**
- * nt_read_dev - every knob of a device, with the maxima
+ * nt_queue_all - a pass over every device is due
+ */
+void nt_queue_all(void)
+{
+	struct nt_dev *nd;
+
+	ASSERT_RTNL();
+	list_for_each_entry(nd, &nt_devs, node)
+		nt_queue_dev(nd);
+}
+
+/**
+ * nt_queue_pop - the next record due a pass
+ *
+ * Return: the record, taken off the queue, or NULL: none, or the module
+ * is going (nt_stopping).
+ */
+struct nt_dev *nt_queue_pop(void)
+{
+	struct nt_dev *nd;
+
+	ASSERT_RTNL();
+	if (nt_stopping)
+		return NULL;
+	nd = list_first_entry_or_null(&nt_queue, struct nt_dev, qnode);
+	if (nd)
+		list_del_init(&nd->qnode);
+	return nd;
+}
+
+/**
+ * nt_dev_add - a new record
+ * @dev: the device
+ * @drv: its driver name, NULL when the device cannot be reached now
+ *
+ * Return: the record, on nt_devs, not queued; NULL without memory.
+ */
+struct nt_dev *nt_dev_add(struct net_device *dev, const char *drv)
+{
+	struct nt_dev *nd;
+
+	ASSERT_RTNL();
+	nd = kzalloc(sizeof(*nd), GFP_KERNEL);
+	if (!nd)
+		return NULL;
+	INIT_LIST_HEAD(&nd->qnode);
+	nd->dev = dev;
+	nd->own_profile = -1;
+	nd->xps_orig_n = -1;
+	if (drv) {
+		strscpy(nd->drv, drv, sizeof(nd->drv));
+		nd->drv_known = true;
+		nd->match = true;
+	}
+	list_add_tail(&nd->node, &nt_devs);
+	return nd;
+}
+
+/**
+ * nt_free - drop a record
+ * @nd: the record
+ */
+void nt_free(struct nt_dev *nd)
+{
+	list_del(&nd->node);
+	list_del(&nd->qnode);
+	nt_xps_free(nd);
+	kfree(nd);
+}
+
+/**
+ * nt_park - keep a record's own profile for the device's next binding
+ * @nd: the record, whose device is unregistering for good
+ */
+void nt_park(struct nt_dev *nd)
+{
+	struct device *parent = nd->dev->dev.parent;
+	struct nt_parked *p;
+
+	if (nd->own_profile < 0 || !parent || !nd->drv_known)
+		return;
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (p)
+		p->parent = kstrdup(dev_name(parent), GFP_KERNEL);
+	if (!p || !p->parent) {
+		kfree(p);
+		pr_warn("%s: no memory to keep its own profile\n",
+			netdev_name(nd->dev));
+		return;
+	}
+	strscpy(p->drv, nd->drv, sizeof(p->drv));
+	p->port = nd->dev->dev_port;
+	p->profile = nd->own_profile;
+	if (nt_nparked == NT_PARKED_MAX) {
+		struct nt_parked *old = list_first_entry(&nt_parked,
+							 struct nt_parked, node);
+
+		list_del(&old->node);
+		kfree(old->parent);
+		kfree(old);
+		nt_nparked--;
+	}
+	list_add_tail(&p->node, &nt_parked);
+	nt_nparked++;
+}
+
+/**
+ * nt_unpark - the own profile parked for a device
+ * @dev: the new net device
+ * @drv: its driver name
+ *
+ * Return: the profile, taken off the parked list, or -1.
+ */
+int nt_unpark(struct net_device *dev, const char *drv)
+{
+	struct device *parent = dev->dev.parent;
+	struct nt_parked *p;
+	int profile;
+
+	if (!parent)
+		return -1;
+	list_for_each_entry(p, &nt_parked, node) {
+		if (strcmp(p->drv, drv) || strcmp(p->parent, dev_name(parent)) ||
+		    p->port != dev->dev_port)
+			continue;
+		profile = p->profile;
+		list_del(&p->node);
+		kfree(p->parent);
+		kfree(p);
+		nt_nparked--;
+		return profile;
+	}
+	return -1;
+}
+
+/**
+ * nt_unpark_all - forget every parked profile (module exit)
+ */
+void nt_unpark_all(void)
+{
+	struct nt_parked *p, *tmp;
+
+	list_for_each_entry_safe(p, tmp, &nt_parked, node) {
+		list_del(&p->node);
+		kfree(p->parent);
+		kfree(p);
+	}
+	nt_nparked = 0;
+}
+
+/**
+ * nt_read_dev - every knob of a device, with the maxima, XPS included
  * @nd: the device's record; between nt_access_begin() and nt_access_end()
  * @r: the values
  */
 void nt_read_dev(struct nt_dev *nd, struct nt_read *r)
 {
 	struct net_device *dev = nd->dev;
-	const struct ethtool_ops *ops = dev->ethtool_ops;
-	u32 udp[2] = {};
 
-	memset(r, 0, sizeof(*r));
-	if (ops && ops->get_channels) {
-		struct ethtool_channels ch = { .cmd = ETHTOOL_GCHANNELS };
-
-		ops->get_channels(dev, &ch);
-		r->cur.channels = ch.combined_count;
-		if (ops->set_channels)
-			r->max.channels = ch.max_combined;
-	}
-	if (ops && ops->get_ringparam) {
-		struct ethtool_ringparam rp = { .cmd = ETHTOOL_GRINGPARAM };
-		struct kernel_ethtool_ringparam krp = {};
-
-		ops->get_ringparam(dev, &rp, &krp, NULL);
-		r->cur.rx_ring = rp.rx_pending;
-		r->cur.tx_ring = rp.tx_pending;
-		if (ops->set_ringparam) {
-			r->max.rx_ring = rp.rx_max_pending;
-			r->max.tx_ring = rp.tx_max_pending;
-		}
-	}
-	r->cur.defer_irqs = READ_ONCE(dev->napi_defer_hard_irqs);
-	r->cur.gro_flush_ns = READ_ONCE(dev->gro_flush_timeout);
-	r->cur.gro = !!(dev->features & NETIF_F_GRO);
-	r->max.gro = !!(dev->hw_features & NETIF_F_GRO);
-	r->cur.lro = !!(dev->features & NETIF_F_LRO);
-	r->max.lro = !!(dev->hw_features & NETIF_F_LRO);
-	r->max.udp_l4 = nt_udp_hash_read(dev, udp);
-
-	r->val[NT_K_CHANNELS] = r->cur.channels;
-	r->val[NT_K_RX] = r->cur.rx_ring;
-	r->val[NT_K_TX] = r->cur.tx_ring;
-	r->val[NT_K_DEFER] = r->cur.defer_irqs;
-	r->val[NT_K_GRO_NS] = r->cur.gro_flush_ns;
-	r->val[NT_K_GRO] = r->cur.gro;
-	r->val[NT_K_LRO] = r->cur.lro;
-	r->val[NT_K_UDP] = (u64)udp[0] << 32 | udp[1];
-	r->cur.udp_l4 = r->max.udp_l4 && nt_udp_hashes_ports(r->val[NT_K_UDP]);
-	r->val[NT_K_UDP] = r->max.udp_l4 ? r->val[NT_K_UDP] : 0;
-
-	r->settable = BIT(NT_K_DEFER) | BIT(NT_K_GRO_NS);
-	if (r->max.channels)
-		r->settable |= BIT(NT_K_CHANNELS);
-	if (r->max.rx_ring)
-		r->settable |= BIT(NT_K_RX);
-	if (r->max.tx_ring)
-		r->settable |= BIT(NT_K_TX);
-	if (r->max.gro)
-		r->settable |= BIT(NT_K_GRO);
-	if (r->max.lro)
-		r->settable |= BIT(NT_K_LRO);
-	if (r->max.udp_l4)
-		r->settable |= BIT(NT_K_UDP);
+	nt_read_knobs(dev, r);
 	if (nt_xps_managed(dev, nd->drv)) {
 		r->val[NT_K_XPS] = max(nt_xps_count(dev), 0);
 		r->settable |= BIT(NT_K_XPS);
@@ -251,147 +319,6 @@ void nt_knob_format(const struct nt_dev *nd, enum nt_knob k, u64 v,
 		snprintf(buf, size, "%llu", v);
 }
 
-/*
- * A write can detach the device (hv_netvsc re-creates its channels on a
- * channel or ring change): the writes after it wait for the next pass.
- */
-static int nt_present(struct net_device *dev)
-{
-	return netif_device_present(dev) ? 0 : -ENODEV;
-}
-
-/*
- * ETHTOOL_SCHANNELS for the combined count, with the core's checks: the
- * same as the ioctl's (ethtool_set_channels()) and netlink's: the maxima,
- * then ethtool_check_max_channel() (the RSS indirection table and
- * contexts, ntuple rules and memory providers must only name queues that
- * stay), then no zero-copy AF_XDP socket on a queue that goes.
- */
-static int nt_set_channels(struct net_device *dev, u32 combined)
-{
-	const struct ethtool_ops *ops = dev->ethtool_ops;
-	struct ethtool_channels cur = { .cmd = ETHTOOL_GCHANNELS };
-	struct ethtool_channels want;
-	u32 from, to, i;
-	int ret;
-
-	if (!ops->get_channels || !ops->set_channels)
-		return -EOPNOTSUPP;
-	ops->get_channels(dev, &cur);
-	if (cur.combined_count == combined)
-		return 0;
-	want = cur;
-	want.cmd = ETHTOOL_SCHANNELS;
-	want.combined_count = combined;
-	if (combined > cur.max_combined)
-		return -EINVAL;
-	if (!want.combined_count && (!want.rx_count || !want.tx_count))
-		return -EINVAL;
-
-	ret = ethtool_check_max_channel(dev, want, NULL);
-	if (ret)
-		return ret;
-
-	from = want.combined_count + min(want.rx_count, want.tx_count);
-	to = cur.combined_count + max(cur.rx_count, cur.tx_count);
-	for (i = from; i < to; i++)
-		if (xsk_get_pool_from_qid(dev, i))
-			return -EINVAL;
-
-	ret = ops->set_channels(dev, &want);
-	if (!ret)
-		ethtool_notify(dev, ETHTOOL_MSG_CHANNELS_NTF, NULL);
-	return ret;
-}
-
-/* ETHTOOL_SRINGPARAM for RX/TX, with the core's checks */
-static int nt_set_rings(struct net_device *dev, u32 rx, u32 tx)
-{
-	const struct ethtool_ops *ops = dev->ethtool_ops;
-	struct ethtool_ringparam r = { .cmd = ETHTOOL_GRINGPARAM };
-	struct kernel_ethtool_ringparam kr = {};
-	int ret;
-
-	if (!ops->get_ringparam || !ops->set_ringparam)
-		return -EOPNOTSUPP;
-	ops->get_ringparam(dev, &r, &kr, NULL);
-	if (r.rx_pending == rx && r.tx_pending == tx)
-		return 0;
-	if (rx > r.rx_max_pending || tx > r.tx_max_pending)
-		return -EINVAL;
-	r.cmd = ETHTOOL_SRINGPARAM;
-	r.rx_pending = rx;
-	r.tx_pending = tx;
-	ret = ops->set_ringparam(dev, &r, &kr, NULL);
-	if (!ret)
-		ethtool_notify(dev, ETHTOOL_MSG_RINGS_NTF, NULL);
-	return ret;
-}
-
-/*
- * The features of @mask to their bits in @want, through wanted_features,
- * as "ethtool -K" does; the features notification comes from
- * netdev_update_features(). If the stack does not grant the change, the
- * old wanted set is put back.
- */
-static int nt_set_features(struct net_device *dev, netdev_features_t mask,
-			   netdev_features_t want)
-{
-	netdev_features_t old = dev->wanted_features;
-	netdev_features_t w = (old & ~mask) | (want & mask);
-
-	if (w != old) {
-		dev->wanted_features = w;
-		netdev_update_features(dev);
-	}
-	if ((dev->features & mask) == (want & mask))
-		return 0;
-	if (w != old) {
-		dev->wanted_features = old;
-		netdev_update_features(dev);
-	}
-	return -EIO;
-}
-
-/* ETHTOOL_SRXFH of UDP over IPv4 and IPv6 to the two halves of @v */
-static int nt_set_udp_hash(struct net_device *dev, u64 v)
-{
-	const struct ethtool_ops *ops = dev->ethtool_ops;
-	u32 cur[2], want[2] = { v >> 32, v & U32_MAX };
-	unsigned int i;
-	int ret;
-
-	if (!nt_udp_hash_read(dev, cur))
-		return -EOPNOTSUPP;
-	for (i = 0; i < ARRAY_SIZE(nt_udp_flows); i++) {
-		struct ethtool_rxnfc info = {
-			.cmd = ETHTOOL_SRXFH,
-			.flow_type = nt_udp_flows[i],
-			.data = want[i],
-		};
-
-		if (want[i] == cur[i])
-			continue;
-		ret = ops->set_rxnfc(dev, &info);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-static void nt_topology_read(struct nt_topology *t)
-{
-	unsigned int cpu;
-
-	t->cpus = num_online_cpus();
-	t->nodes = num_node_state(N_CPU);
-	t->cores = 0;
-	for_each_online_cpu(cpu)
-		if (cpumask_first_and(topology_sibling_cpumask(cpu),
-				      cpu_online_mask) == cpu)
-			t->cores++;
-}
-
 /* the originals as the policy reads them */
 static void nt_orig_knobs(const struct nt_dev *nd, struct nt_knobs *k)
 {
@@ -403,52 +330,6 @@ static void nt_orig_knobs(const struct nt_dev *nd, struct nt_knobs *k)
 	k->gro = nd->own[NT_K_GRO].orig;
 	k->lro = nd->own[NT_K_LRO].orig;
 	k->udp_l4 = nt_udp_hashes_ports(nd->own[NT_K_UDP].orig);
-}
-
-/* the kernel's own reasons to keep LRO off on @dev itself (dev_disable_lro()) */
-static bool nt_lro_forbidden_here(struct net_device *dev)
-{
-	struct in_device *in4 = __in_dev_get_rtnl(dev);
-#if IS_ENABLED(CONFIG_IPV6)
-	struct inet6_dev *in6 = __in6_dev_get(dev);
-
-	if (in6 && READ_ONCE(in6->cnf.forwarding))
-		return true;
-#endif
-	if (in4 && IN_DEV_FORWARD(in4))
-		return true;
-	return netif_is_lag_port(dev) || netif_is_bridge_port(dev) ||
-	       netif_is_ovs_port(dev) || dev_xdp_prog_count(dev);
-}
-
-static int nt_lro_forbidden_upper(struct net_device *upper,
-				  struct netdev_nested_priv *priv)
-{
-	return nt_lro_forbidden_here(upper);
-}
-
-/**
- * nt_lro_forbidden - does the kernel keep LRO off on this device now
- * @dev: the device, under RTNL
- *
- * The places that call dev_disable_lro() on a device, or on the devices
- * under it: IPv4 or IPv6 forwarding on it (devinet.c, addrconf.c), a
- * bond, team, bridge or Open vSwitch port, an XDP program attached. An
- * upper device's reason holds for the devices under it (dev_disable_lro()
- * walks down): a VF under hv_netvsc's synthetic NIC, a bond's slaves.
- */
-bool nt_lro_forbidden(struct net_device *dev)
-{
-	struct netdev_nested_priv priv = {};
-	bool ret;
-
-	ASSERT_RTNL();
-	if (nt_lro_forbidden_here(dev))
-		return true;
-	rcu_read_lock();
-	ret = netdev_walk_all_upper_dev_rcu(dev, nt_lro_forbidden_upper, &priv);
-	rcu_read_unlock();
-	return ret;
 }
 
 /* knobs named by a bit mask, for the log */
@@ -613,21 +494,43 @@ static void nt_pass_absent(struct nt_dev *nd, bool restore, bool final,
 }
 
 /**
+ * nt_dev_learn - the driver of a device absent at registration
+ * @nd: the record
+ *
+ * A device that could not be reached when its record was made has no
+ * driver name yet; read it when the device can be reached, and give the
+ * device the own profile parked for it.
+ */
+void nt_dev_learn(struct nt_dev *nd)
+{
+	struct net_device *dev = nd->dev;
+
+	ASSERT_RTNL();
+	if (nd->drv_known || nt_access_begin(dev))
+		return;
+	nt_driver_name(dev, nd->drv, sizeof(nd->drv));
+	nt_access_end(dev);
+	nd->drv_known = true;
+	if (nd->own_profile < 0)
+		nd->own_profile = nt_unpark(dev, nd->drv);
+}
+
+/**
  * nt_pass - look at one device and bring it to its plan, or restore it
  * @nd: the record
+ * @c: the configuration of the device (nt_config_read())
  * @final: module unload: restore, and log what cannot be restored
  *
  * Restore when @final, when the device's driver is no longer listed or
  * its profile is off; otherwise the plan of its profile.
  */
-void nt_pass(struct nt_dev *nd, bool final)
+void nt_pass(struct nt_dev *nd, const struct nt_config *c, bool final)
 {
 	struct net_device *dev = nd->dev;
 	u64 want[NT_K_COUNT], val[NT_K_COUNT] = {};
 	enum nt_act act[NT_K_COUNT] = {};
 	netdev_features_t mask = 0, bits = 0;
 	bool restore, lro_forbidden, wrote = false;
-	struct nt_config c;
 	struct nt_read r;
 	enum nt_knob k;
 	int ret, err = 0;
@@ -635,25 +538,15 @@ void nt_pass(struct nt_dev *nd, bool final)
 
 	ASSERT_RTNL();
 	t0 = ktime_get_ns();
+	restore = final || !c->match || c->profile == NT_PROFILE_OFF;
 	ret = nt_access_begin(dev);
 	if (ret) {
 		/* not now: the next NETDEV_UP/CHANGE or write retries */
-		nt_config_read(nd, &c);
-		nt_pass_absent(nd, final || !c.match || c.profile == NT_PROFILE_OFF,
-			       final, ret);
+		nt_pass_absent(nd, restore, final, ret);
 		return;
 	}
-	if (!nd->drv_known) {
-		/* absent at registration: its driver is known only now */
-		nt_driver_name(dev, nd->drv, sizeof(nd->drv));
-		nd->drv_known = true;
-		if (nd->own_profile < 0)
-			nd->own_profile = nt_unpark(dev, nd->drv);
-	}
-	nt_config_read(nd, &c);
-	nd->match = c.match;
-	nd->profile = c.profile;
-	restore = final || !c.match || c.profile == NT_PROFILE_OFF;
+	nd->match = c->match;
+	nd->profile = c->profile;
 
 	nt_read_dev(nd, &r);
 	if (!nd->seen)
@@ -662,7 +555,7 @@ void nt_pass(struct nt_dev *nd, bool final)
 	nd->settable = r.settable;
 
 	memcpy(want, r.val, sizeof(want));
-	nd->unfit = restore ? 0 : nt_want(nd, &c, &r, want);
+	nd->unfit = restore ? 0 : nt_want(nd, c, &r, want);
 	if (nd->unfit)
 		err = -EINVAL;
 	lro_forbidden = nt_lro_forbidden(dev);
@@ -758,7 +651,7 @@ void nt_pass(struct nt_dev *nd, bool final)
 	/* after the channels: the spread is over the queues there are now */
 	if (r.settable & BIT(NT_K_XPS)) {
 		ret = nt_present(dev) ?:
-		      nt_xps_pass(nd, c.profile, restore, &wrote);
+		      nt_xps_pass(nd, c->profile, restore, &wrote);
 		/* a restore that did not get as far as writing waits too */
 		if (ret && restore && nd->own[NT_K_XPS].owner == NT_OWNER_OURS)
 			nd->own[NT_K_XPS].pending = true;
