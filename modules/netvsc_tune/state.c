@@ -5,10 +5,11 @@
  * of ours:
  *
  *   eth0 driver=D profile=P tuned=0|1 err=E apply_us=U orig=KNOBS now=KNOBS
- *	other=KNOB,...|- pending=KNOB,...|- unfit=KNOB,...|-
+ *	other=KNOB,...|- pending=KNOB,...|- [unfit=KNOB,...]
  *
  * unfit: the knobs whose override does not fit the device, left as they
- * were by the last pass (the other knobs are tuned).
+ * were by the last pass (the other knobs are tuned); only on the lines of
+ * devices that have one, so that a line is no longer than before.
  *
  * "now" is read from the device at the time of the read (the last values
  * read while it is absent). As many lines as fit in the page sysfs gives;
@@ -119,7 +120,9 @@ static int nt_emit_dev(char *buf, int len, int room, struct nt_dev *nd)
 				    settable & BIT(k));
 	len += nt_emit_list(buf, len, room, "other", nd, NT_LIST_OTHER);
 	len += nt_emit_list(buf, len, room, "pending", nd, NT_LIST_PENDING);
-	len += nt_emit_list(buf, len, room, "unfit", nd, NT_LIST_UNFIT);
+	/* only when it says something: the page holds 17 lines of 16 queues */
+	if (nd->unfit)
+		len += nt_emit_list(buf, len, room, "unfit", nd, NT_LIST_UNFIT);
 	len += scnprintf(buf + len, room - len, "\n");
 	return len - start;
 }
