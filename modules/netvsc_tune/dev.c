@@ -430,36 +430,53 @@ static void nt_write_failed(struct nt_dev *nd, enum nt_knob k, int err,
 }
 
 /*
- * The outcome of a write of knob @k that asked for @asked: on success the
- * knob is read back, and what the driver set is what the module owns.
+ * The outcome of a write of knob @k that asked for @asked: a failure is
+ * recorded now; a write that took is marked in @taken, and read back once
+ * at the end of the pass (nt_read_back()).
  */
 static void nt_done(struct nt_dev *nd, enum nt_knob k, enum nt_act act,
-		    u64 asked, int err, bool restore, bool final)
+		    u64 asked, int err, bool restore, bool final, u32 *taken)
 {
-	char a[48], g[48];
-	struct nt_read r;
-	u64 got = asked;
-
 	if (act != NT_ACT_WRITE)
 		return;
-	if (err) {
-		nt_write_failed(nd, k, err, restore, final);
-		nt_own_wrote(&nd->own[k], asked, asked, err, restore);
+	if (!err) {
+		*taken |= BIT(k);
 		return;
 	}
-	/* a driver that detached the device for the write says nothing now */
-	if (netif_device_present(nd->dev)) {
-		nt_read_dev(nd, &r);
-		got = r.val[k];
+	nt_write_failed(nd, k, err, restore, final);
+	nt_own_wrote(&nd->own[k], asked, asked, err, restore);
+}
+
+/*
+ * The writes of a pass that took (@taken, each asking for @asked[k]) are
+ * read back in one read: what the driver set is what the module owns. A
+ * driver that detached the device for a write says nothing now: then the
+ * values asked for stand.
+ */
+static void nt_read_back(struct nt_dev *nd, u32 taken, const u64 *asked,
+			 bool restore)
+{
+	bool present = netif_device_present(nd->dev);
+	char a[48], g[48];
+	struct nt_read r;
+	enum nt_knob k;
+	u64 got;
+
+	if (present)
+		nt_read_knobs(nd->dev, &r);
+	for (k = 0; k < NT_K_XPS; k++) {
+		if (!(taken & BIT(k)))
+			continue;
+		got = present ? r.val[k] : asked[k];
+		if (got != asked[k]) {
+			nt_knob_format(nd, k, asked[k], a, sizeof(a));
+			nt_knob_format(nd, k, got, g, sizeof(g));
+			pr_info("%s: %s: asked for %s, the driver set %s\n",
+				netdev_name(nd->dev), nt_knob_names[k], a, g);
+		}
+		nd->now[k] = got;
+		nt_own_wrote(&nd->own[k], asked[k], got, 0, restore);
 	}
-	if (got != asked) {
-		nt_knob_format(nd, k, asked, a, sizeof(a));
-		nt_knob_format(nd, k, got, g, sizeof(g));
-		pr_info("%s: %s: asked for %s, the driver set %s\n",
-			netdev_name(nd->dev), nt_knob_names[k], a, g);
-	}
-	nd->now[k] = got;
-	nt_own_wrote(&nd->own[k], asked, got, 0, restore);
 }
 
 /**
@@ -530,7 +547,8 @@ void nt_pass(struct nt_dev *nd, const struct nt_config *c, bool final)
 	u64 want[NT_K_COUNT], val[NT_K_COUNT] = {};
 	enum nt_act act[NT_K_COUNT] = {};
 	netdev_features_t mask = 0, bits = 0;
-	bool restore, lro_forbidden, wrote = false;
+	bool restore, wrote = false;
+	u32 taken = 0;
 	struct nt_read r;
 	enum nt_knob k;
 	int ret, err = 0;
@@ -558,7 +576,6 @@ void nt_pass(struct nt_dev *nd, const struct nt_config *c, bool final)
 	nd->unfit = restore ? 0 : nt_want(nd, c, &r, want);
 	if (nd->unfit)
 		err = -EINVAL;
-	lro_forbidden = nt_lro_forbidden(dev);
 
 	/* every knob is read before anything is written */
 	for (k = 0; k < NT_K_XPS; k++) {
@@ -566,9 +583,10 @@ void nt_pass(struct nt_dev *nd, const struct nt_config *c, bool final)
 			continue;
 		act[k] = nt_own_decide(&nd->own[k], r.val[k], want[k],
 				       restore, &val[k]);
-		if (k == NT_K_LRO) {
+		/* the kernel's LRO policy matters only to a write of "on" */
+		if (k == NT_K_LRO && act[k] == NT_ACT_WRITE && val[k]) {
 			enum nt_act a = nt_lro_decide(act[k], val[k], restore,
-						      lro_forbidden);
+						      nt_lro_forbidden(dev));
 
 			if (a == NT_ACT_OTHER && act[k] != NT_ACT_OTHER)
 				pr_info("%s: lro: the kernel keeps it off now (forwarding, a bridge, bond or team port, or XDP), not restored, left to it\n",
@@ -595,7 +613,7 @@ void nt_pass(struct nt_dev *nd, const struct nt_config *c, bool final)
 	if (act[NT_K_CHANNELS] == NT_ACT_WRITE) {
 		ret = nt_present(dev) ?: nt_set_channels(dev, val[NT_K_CHANNELS]);
 		nt_done(nd, NT_K_CHANNELS, NT_ACT_WRITE, val[NT_K_CHANNELS],
-			ret, restore, final);
+			ret, restore, final, &taken);
 		if (!ret)
 			ret = nt_xps_channels_written(nd);
 		err = err ?: ret;
@@ -605,8 +623,10 @@ void nt_pass(struct nt_dev *nd, const struct nt_config *c, bool final)
 		u32 tx = act[NT_K_TX] == NT_ACT_WRITE ? val[NT_K_TX] : r.val[NT_K_TX];
 
 		ret = nt_present(dev) ?: nt_set_rings(dev, rx, tx);
-		nt_done(nd, NT_K_RX, act[NT_K_RX], rx, ret, restore, final);
-		nt_done(nd, NT_K_TX, act[NT_K_TX], tx, ret, restore, final);
+		nt_done(nd, NT_K_RX, act[NT_K_RX], rx, ret, restore, final,
+			&taken);
+		nt_done(nd, NT_K_TX, act[NT_K_TX], tx, ret, restore, final,
+			&taken);
 		err = err ?: ret;
 	}
 	if (act[NT_K_DEFER] == NT_ACT_WRITE) {
@@ -614,7 +634,7 @@ void nt_pass(struct nt_dev *nd, const struct nt_config *c, bool final)
 		if (!ret)
 			WRITE_ONCE(dev->napi_defer_hard_irqs, (u32)val[NT_K_DEFER]);
 		nt_done(nd, NT_K_DEFER, NT_ACT_WRITE, val[NT_K_DEFER], ret,
-			restore, final);
+			restore, final, &taken);
 		err = err ?: ret;
 	}
 	if (act[NT_K_GRO_NS] == NT_ACT_WRITE) {
@@ -623,7 +643,7 @@ void nt_pass(struct nt_dev *nd, const struct nt_config *c, bool final)
 			WRITE_ONCE(dev->gro_flush_timeout,
 				   (unsigned long)val[NT_K_GRO_NS]);
 		nt_done(nd, NT_K_GRO_NS, NT_ACT_WRITE, val[NT_K_GRO_NS], ret,
-			restore, final);
+			restore, final, &taken);
 		err = err ?: ret;
 	}
 	if (act[NT_K_GRO] == NT_ACT_WRITE) {
@@ -637,17 +657,19 @@ void nt_pass(struct nt_dev *nd, const struct nt_config *c, bool final)
 	if (mask) {
 		ret = nt_present(dev) ?: nt_set_features(dev, mask, bits);
 		nt_done(nd, NT_K_GRO, act[NT_K_GRO], val[NT_K_GRO], ret,
-			restore, final);
+			restore, final, &taken);
 		nt_done(nd, NT_K_LRO, act[NT_K_LRO], val[NT_K_LRO], ret,
-			restore, final);
+			restore, final, &taken);
 		err = err ?: ret;
 	}
 	if (act[NT_K_UDP] == NT_ACT_WRITE) {
 		ret = nt_present(dev) ?: nt_set_udp_hash(dev, val[NT_K_UDP]);
 		nt_done(nd, NT_K_UDP, NT_ACT_WRITE, val[NT_K_UDP], ret,
-			restore, final);
+			restore, final, &taken);
 		err = err ?: ret;
 	}
+	if (taken)
+		nt_read_back(nd, taken, val, restore);
 	/* after the channels: the spread is over the queues there are now */
 	if (r.settable & BIT(NT_K_XPS)) {
 		ret = nt_present(dev) ?:
